@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import re
 import socket
 import sqlite3
@@ -45,6 +46,9 @@ SCHEMA_VERSION = "2"
 UPGRADABLE_SCHEMAS = ("1",)
 STALE_CLAIM_S = 120.0
 HOST = socket.gethostname()
+
+#: How long opening a store keeps trying while another process holds it busy (seconds).
+_OPEN_PATIENCE_S = 60.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -77,32 +81,48 @@ class ResponseStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot create the store's folder ({exc.strerror or exc})") from None
-        try:
-            self._db = sqlite3.connect(str(self.path), timeout=60.0, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA busy_timeout = 60000")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._check_integrity()
-            with self._transaction():
-                for statement in _SCHEMA.strip().split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-                if row is None:
-                    self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-                elif row[0] in UPGRADABLE_SCHEMAS:
-                    self._upgrade_from_1()
-                elif row[0] != SCHEMA_VERSION:
-                    raise StoreError(
-                        f"{self.path}: response store of schema {row[0]}, this version reads schema {SCHEMA_VERSION}; "
-                        "move it away or pass --mmtrust-store with another path"
-                    )
-        except sqlite3.DatabaseError as exc:
-            self._close_quietly()
-            raise StoreError(f"{self.path}: {_damage(exc)}; move it away or delete it (the next run asks again)") from None
-        except StoreError:
-            self._close_quietly()
-            raise
+        deadline = time.monotonic() + _OPEN_PATIENCE_S
+        while True:
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as exc:
+                self._close_quietly()
+                # Switching a fresh file to WAL, and WAL recovery, report SQLITE_BUSY at once rather
+                # than waiting in the busy handler: xdist workers opening one new store together
+                # meet this. Waiting and opening again is the whole cure.
+                if _is_busy(exc) and time.monotonic() < deadline:
+                    time.sleep(random.uniform(0.02, 0.2))
+                    continue
+                raise StoreError(f"{self.path}: {_damage(exc)}; move it away or delete it (the next run asks again)") from None
+            except sqlite3.DatabaseError as exc:
+                self._close_quietly()
+                raise StoreError(f"{self.path}: {_damage(exc)}; move it away or delete it (the next run asks again)") from None
+            except StoreError:
+                self._close_quietly()
+                raise
+
+    def _open(self) -> None:
+        """Connect, switch to WAL, check integrity and create or upgrade the schema."""
+        self._db = sqlite3.connect(str(self.path), timeout=60.0, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA busy_timeout = 60000")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._check_integrity()
+        with self._transaction():
+            for statement in _SCHEMA.strip().split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            elif row[0] in UPGRADABLE_SCHEMAS:
+                self._upgrade_from_1()
+            elif row[0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: response store of schema {row[0]}, this version reads schema {SCHEMA_VERSION}; "
+                    "move it away or pass --mmtrust-store with another path"
+                )
 
     def _close_quietly(self) -> None:
         db = getattr(self, "_db", None)
@@ -251,6 +271,12 @@ def _abandoned(owner: str, at: float, now: float) -> bool:
 
 def _one_line(text: Any) -> str:
     return " ".join(str(text).split())
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds the file (worth waiting for)."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _damage(exc: sqlite3.DatabaseError) -> str:

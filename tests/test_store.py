@@ -77,6 +77,26 @@ def test_concurrent_writers_from_processes_lose_nothing(tmp_path: Path) -> None:
     assert ResponseStore(path).count() == 600
 
 
+def _open_together(path: str, barrier: "multiprocessing.synchronize.Barrier") -> None:
+    barrier.wait()
+    ResponseStore(path).close()  # raises (exit code 1) if the open gives up
+
+
+def test_processes_opening_one_new_store_together_all_succeed(tmp_path: Path) -> None:
+    """xdist workers open a store that does not exist yet at the same moment; the switch to WAL
+    then answers "database is locked" at once, outside SQLite's busy wait, unless opening retries."""
+    context = multiprocessing.get_context("fork")
+    for round_ in range(12):
+        path = str(tmp_path / f"s{round_}.sqlite")
+        barrier = context.Barrier(4)
+        procs = [context.Process(target=_open_together, args=(path, barrier)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0, 0, 0, 0], f"round {round_}"
+
+
 def test_a_file_that_is_not_a_store_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
