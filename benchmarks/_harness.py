@@ -69,6 +69,21 @@ TIMING_CONFTEST = textwrap.dedent(
 )
 
 
+#: Added to a benchmark project's conftest: asks for ``mmtrust_model`` before the first item, so
+#: one-off costs (a local model's weights, an API client's import) are paid before the response
+#: phase, as a user's suite does by asking for the model in a session fixture.
+LOAD_MODEL_FIRST = textwrap.dedent(
+    '''
+
+    @pytest.fixture(scope="session", autouse=True)
+    def _load_the_model_first(request):
+        """Load the model (weights, client library) before the first item, when the plugin is on."""
+        if request.config.pluginmanager.has_plugin("mmtrust"):
+            request.getfixturevalue("mmtrust_model")
+    '''
+)
+
+
 @dataclass(frozen=True)
 class Run:
     """One finished pytest process."""

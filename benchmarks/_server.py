@@ -88,7 +88,9 @@ def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Pa
             return "wrong"
         return "ok"
 
-    with ScriptedOpenAIServer(answer, models=("bench",)) as server:
+    # Keep-alive, as vLLM and other production servers speak it: a connection per request
+    # would charge the client for connecting, which no real deployment pays.
+    with ScriptedOpenAIServer(answer, models=("bench",), keep_alive=True) as server:
         print(server.base_url, flush=True)
         sys.stdin.read()  # until the benchmark closes our input
     counts_file.write_text(json.dumps(counts))

@@ -7,8 +7,10 @@ arm is what a suite written without the plugin does: each test asks its one ques
 
 Both arms are whole ``pytest`` processes started by this script, one after the other, against
 the same server. The plugin's response phase is timed as the first item's set-up (where the
-plugin fetches every answer of the task); the serial loop's as the sum of its items' call
-phases (its median call, so the one-off import of litellm in the first is left out). Running the serial loop on all N cases would take N·L (400 s for the defaults), so it
+plugin fetches every answer of the task); a session fixture asks for ``mmtrust_model`` first,
+which imports litellm (seconds, once), as a suite that uses the model does. The serial loop's
+time is its median call, so its one-off import of litellm in the first call is left out too.
+The whole run, imports and collection and reporting included, is printed beside it. Running the serial loop on all N cases would take N·L (400 s for the defaults), so it
 runs on ``--serial-n`` cases and its time per request is scaled to N (the loop is linear by
 construction: one request per test, one test after another); ``--serial-n N`` runs it in full.
 
@@ -27,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import bench_env, emit, result_line, run_pytest, scratch, write_project  # noqa: E402
+from _harness import LOAD_MODEL_FIRST, TIMING_CONFTEST, bench_env, emit, result_line, run_pytest, scratch, write_project  # noqa: E402
 from _projects import BENCH_SUITE, SERIAL_LOOP_SUITE  # noqa: E402
 from _server import BenchServer  # noqa: E402
 
@@ -43,7 +45,10 @@ def main(argv: list[str] | None = None) -> str:
 
     delay = args.delay_ms / 1000.0
     work = scratch("latency")
-    project = write_project(work / "project", {"test_bench.py": BENCH_SUITE, "test_serial.py": SERIAL_LOOP_SUITE})
+    project = write_project(
+        work / "project",
+        {"test_bench.py": BENCH_SUITE, "test_serial.py": SERIAL_LOOP_SUITE, "conftest.py": TIMING_CONFTEST + LOAD_MODEL_FIRST},
+    )
     with BenchServer(delay_ms=args.delay_ms) as server:
         env = bench_env(project, {"BENCH_N": str(args.n), "BENCH_API_BASE": server.base_url})
         plugin_args = [

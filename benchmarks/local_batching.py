@@ -30,16 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import PYTHON, TIMING_CONFTEST, bench_env, emit, result_line, run_pytest, scratch, write_project  # noqa: E402
+from _harness import LOAD_MODEL_FIRST, PYTHON, TIMING_CONFTEST, bench_env, emit, result_line, run_pytest, scratch, write_project  # noqa: E402
 from _projects import BENCH_SUITE  # noqa: E402
-
-LOAD_FIRST = '''
-
-@pytest.fixture(scope="session", autouse=True)
-def _load_the_model_first(mmtrust_model):
-    """Load the weights before the first item, so the response phase times only answering."""
-'''
-
 
 def direct_arm(project: Path, cache: Path, folder: Path, batch_size: int) -> dict[str, object]:
     """Runs in its own process: the task's requests through ``HFModel.generate``, batch by batch."""
@@ -78,7 +70,7 @@ def main(argv: list[str] | None = None) -> str:
         return ""
 
     work = scratch("batching")
-    project = write_project(work / "project", {"test_bench.py": BENCH_SUITE, "conftest.py": TIMING_CONFTEST + LOAD_FIRST})
+    project = write_project(work / "project", {"test_bench.py": BENCH_SUITE, "conftest.py": TIMING_CONFTEST + LOAD_MODEL_FIRST})
     cache = work / "cache"
     # One intra-op thread in both arms: two threads on a two-core machine that is doing anything
     # else make a batch of this small model anywhere from 2x to 50x slower, at random.

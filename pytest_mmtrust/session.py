@@ -104,9 +104,16 @@ class EvaluationSession:
 
     @property
     def model(self) -> Model:
-        """The model under test, built (weights loaded) now if it was not yet."""
+        """The model under test, ready to answer: a local model's weights are loaded and an API
+        model's client library imported (its optional ``warm_up()``), so the first request pays
+        neither."""
         model = self._runner_model()
-        return model.loaded if isinstance(model, DeferredModel) else model
+        if isinstance(model, DeferredModel):
+            return model.loaded
+        warm_up = getattr(model, "warm_up", None)
+        if callable(warm_up):
+            warm_up()
+        return model
 
     def _build_model(self) -> Model:
         return build_model(

@@ -8,6 +8,10 @@ and are run many at a time by the runner (``max_concurrency``); local models tak
 A call that fails raises :class:`~pytest_mmtrust.errors.ModelCallError` (retryable or not); the
 runner owns retries, back-off and turning a final failure into an item error. Adapters stay
 small and stateless beyond their client/weights.
+
+A model may also have ``warm_up()`` (not part of the protocol, so a user's model need not):
+the ``mmtrust_model`` fixture calls it to pay one-off costs, such as importing a client
+library, before the first item instead of inside the response phase.
 """
 
 from __future__ import annotations

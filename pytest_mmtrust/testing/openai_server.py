@@ -94,6 +94,12 @@ class ScriptedOpenAIServer:
     chat call, in arrival order; read it after the requests you care about have returned.
     ``rejections`` holds the reason of every request answered 400 for breaking the contract
     (such calls are not in ``calls``).
+
+    ``keep_alive=True`` speaks HTTP/1.1 and keeps each connection open for the next request,
+    as vLLM and other production servers do; benchmarks use it, because opening a connection
+    per request costs the client (and this server) time a real deployment does not spend. The
+    default is HTTP/1.0, one request per connection, so a test that drops a connection
+    (``Fault(close_connection=True)``) never meets a client reusing a socket it closed.
     """
 
     def __init__(
@@ -103,6 +109,7 @@ class ScriptedOpenAIServer:
         fault: FaultFunction | None = None,
         delay_s: float = 0.0,
         models: Sequence[str] = ("scripted",),
+        keep_alive: bool = False,
     ) -> None:
         self.answer = answer
         self.fault = fault
@@ -112,7 +119,7 @@ class ScriptedOpenAIServer:
         self._calls: list[ChatCall] = []
         self._rejections: list[str] = []
         self._stopping = threading.Event()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server(("127.0.0.1", 0), _KeepAliveHandler if keep_alive else _Handler)
         self._httpd.owner = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
@@ -315,6 +322,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (its own time-out): nothing left to tell it
+
+
+class _KeepAliveHandler(_Handler):
+    """HTTP/1.1 with persistent connections (every answer carries its Content-Length).
+
+    Headers and body go out in two writes; on a kept-alive connection Nagle's algorithm would
+    hold the body back until the client's delayed ACK (40 ms), hence TCP_NODELAY.
+    """
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
 
 def _split_content(content: Any, number: int) -> tuple[list[str], list[str]]:

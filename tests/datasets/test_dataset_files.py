@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from pytest_mmtrust.datasets.bundled import builtin_datasets, dataset_for
@@ -72,6 +74,75 @@ def test_image_path_refuses_a_directory_symlinked_out(tmp_path: Path) -> None:
     (data / "imgs" / "out").symlink_to(outside, target_is_directory=True)
     with pytest.raises(DataError, match="leads outside the data folder"):
         image_path(data, data / "imgs", "out/x.png", "w")
+
+
+def test_a_folder_replaced_by_a_symlink_is_resolved_again(tmp_path: Path) -> None:
+    """Folders are resolved once and remembered; the memory must not outlive the folder."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.png").write_bytes(b"x")
+    data = tmp_path / "data"
+    (data / "imgs" / "sub").mkdir(parents=True)
+    (data / "imgs" / "sub" / "x.png").write_bytes(b"x")
+    assert image_path(data, data / "imgs", "sub/x.png", "w").endswith("x.png")
+    (data / "imgs" / "sub" / "x.png").unlink()
+    (data / "imgs" / "sub").rmdir()
+    (data / "imgs" / "sub").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(DataError, match="leads outside the data folder"):
+        image_path(data, data / "imgs", "sub/x.png", "w")
+
+
+def _reference_image_path(root: Path, folder: Path, name: str) -> str | None:
+    """The slow, obviously right rule the fast ``image_path`` must agree with (None: refused)."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    if not name.strip() or "\x00" in name:
+        return None
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive:
+        return None
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if ".." in parts:
+        return None
+    try:
+        resolved = (Path(folder).joinpath(*parts)).resolve()
+    except RuntimeError:  # a symlink loop
+        return None
+    if not resolved.is_relative_to(Path(root).resolve()) or not resolved.is_file():
+        return None
+    return str(resolved)
+
+
+_SEGMENTS = ["a.png", "sub", "b.png", "..", ".", "", "link_out", "linkdir", "c.png", "link_in", "loop", "nope.png", "C:", "x y.png"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segments=st.lists(st.sampled_from(_SEGMENTS), min_size=1, max_size=4), separators=st.lists(st.sampled_from(["/", "\\", "//"]), min_size=3, max_size=3))
+def test_image_path_agrees_with_the_reference_rule(tmp_path: Path, segments: list[str], separators: list[str]) -> None:
+    """Files, subfolders, symlinks in and out, a symlink loop, missing files, drives, ``..``."""
+    root = tmp_path / "tree"
+    data = root / "data"
+    if not root.exists():
+        outside = tmp_path / "outside"
+        (outside / "dir").mkdir(parents=True)
+        (outside / "c.png").write_bytes(b"c")
+        (outside / "dir" / "c.png").write_bytes(b"c")
+        (data / "sub").mkdir(parents=True)
+        (data / "a.png").write_bytes(b"a")
+        (data / "sub" / "b.png").write_bytes(b"b")
+        (data / "link_out").symlink_to(outside / "c.png")
+        (data / "linkdir").symlink_to(outside / "dir", target_is_directory=True)
+        (data / "sub" / "link_in").symlink_to(data / "a.png")
+        (data / "loop").symlink_to(data / "loop")
+    name = segments[0]
+    for separator, segment in zip(separators, segments[1:]):
+        name += separator + segment
+    expected = _reference_image_path(root, data, name)
+    try:
+        found: str | None = image_path(root, data, name, "w")
+    except DataError as exc:
+        assert str(exc).startswith("w: ")
+        found = None
+    assert found == expected, name
 
 
 def test_read_jsonl_skips_blank_lines_and_counts_them(tmp_path: Path) -> None:

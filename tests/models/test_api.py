@@ -466,3 +466,19 @@ def test_server_close_is_idempotent_and_frees_the_port():
     server.close()
     with pytest.raises(ModelError):
         check_reachable(url, timeout=2.0)
+
+
+def test_the_model_fixture_warms_an_api_model_up_before_the_first_item(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``session.model`` (the ``mmtrust_model`` fixture) imports litellm through ``warm_up``, so
+    the response phase of the first task does not pay seconds of import inside its first call."""
+    from pytest_mmtrust.models import api
+    from pytest_mmtrust.session import EvaluationSession
+
+    imported: list[str] = []
+    monkeypatch.setattr(api, "_litellm", lambda: imported.append("litellm"))
+    session = EvaluationSession(
+        model_spec="openai/x", api_base="http://127.0.0.1:9/v1", cache_dir=tmp_path, store_path=None
+    )
+    model = session.model
+    assert isinstance(model, api.APIModel)
+    assert imported == ["litellm"]
