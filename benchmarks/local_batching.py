@@ -6,8 +6,9 @@ process, alternating ``--repeat`` times (the fastest of each is kept):
 
 * **plugin** — ``pytest --mmtrust-model hf:FOLDER`` on N cases with an empty store. A
   session fixture loads the model before the first item, so the response phase (the first
-  ``mmtrust_result`` set-up) holds only what the plugin adds around the model: store keys,
-  batching, storing every answer, progress;
+  ``mmtrust_result`` set-up) holds only what the plugin does around the model: store keys,
+  batching, storing every answer, progress, and preparing the next batch (decoding its images)
+  in a helper thread while the model generates the current one;
 * **direct** — the same requests (built by the same task from the same cases), cut into the
   same batches of ``--batch-size``, passed to ``HFModel.generate`` one batch after another.
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--n", type=int, default=256, help="cases (requests)")
     parser.add_argument("--batch-size", type=int, default=8, help="--mmtrust-batch-size")
     parser.add_argument("--max-tokens", type=int, default=16, help="new tokens asked per request")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each arm (the fastest is kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each arm, alternating (the fastest is kept)")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads in both arms (OMP_NUM_THREADS)")
     parser.add_argument("--results", help="append the result line to this JSON-lines file")
     parser.add_argument("--direct-arm", nargs=3, metavar=("PROJECT", "CACHE", "FOLDER"), help=argparse.SUPPRESS)

@@ -19,7 +19,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from .errors import ModelCallError
 from .models.base import Model
@@ -172,6 +172,9 @@ class ResponseRunner:
         size = max(1, int(getattr(self.model, "batch_size", 1) or 1))
         batches = [keys[i : i + size] for i in range(0, len(keys), size)]
         results: dict[str, Response] = {}
+        prepare = getattr(self.model, "prepare", None)
+        if self.concurrency == 1 and callable(prepare) and len(batches) > 1:
+            return self._send_pipelined(batches, requests, prepare)
         if self.concurrency == 1 or len(batches) == 1:
             for batch in batches:
                 results.update(self._answer_batch(batch, requests))
@@ -181,9 +184,35 @@ class ResponseRunner:
                 results.update(answered)
         return results
 
-    def _answer_batch(self, keys: list[str], requests: Mapping[str, Request]) -> dict[str, Response]:
+    def _send_pipelined(
+        self, batches: list[list[str]], requests: Mapping[str, Request], prepare: Callable[[Sequence[Request]], Any]
+    ) -> dict[str, Response]:
+        """One batch at a time through the model, the next one prepared beside it.
+
+        A local model (``max_concurrency`` 1) with a ``prepare`` method splits a batch into its
+        CPU side (decoding images, rendering prompts) and its model side. One helper thread
+        prepares batch k+1 while the model generates batch k, so the accelerator (or, on a CPU,
+        the other core) never waits for image decoding. At most two batches of decoded images
+        are alive at once. A preparation that fails is left to ``generate``, which prepares
+        again and reports the problem the usual way.
+        """
+        results: dict[str, Response] = {}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mmtrust-prepare") as pool:
+            ahead = pool.submit(prepare, [requests[key] for key in batches[0]])
+            for number, keys in enumerate(batches):
+                current = ahead
+                if number + 1 < len(batches):
+                    ahead = pool.submit(prepare, [requests[key] for key in batches[number + 1]])
+                try:
+                    prepared = current.result()
+                except Exception:
+                    prepared = None
+                results.update(self._answer_batch(keys, requests, prepared))
+        return results
+
+    def _answer_batch(self, keys: list[str], requests: Mapping[str, Request], prepared: Any = None) -> dict[str, Response]:
         batch = [requests[key] for key in keys]
-        responses = self._call_with_retries(batch)
+        responses = self._call_with_retries(batch, prepared)
         answered: dict[str, Response] = {}
         failed = []
         for key, response in zip(keys, responses):
@@ -199,12 +228,15 @@ class ResponseRunner:
             self.progress.advance(sent=len(keys) - len(failed), errors=len(failed))
         return answered
 
-    def _call_with_retries(self, batch: list[Request]) -> list[Response]:
+    def _call_with_retries(self, batch: list[Request], prepared: Any = None) -> list[Response]:
         attempt = 0
         while True:
             event = self.limiter.acquire(len(batch), estimate_tokens(batch))
             try:
-                responses = list(self.model.generate(batch))
+                if prepared is None:
+                    responses = list(self.model.generate(batch))
+                else:
+                    responses = list(self.model.generate(batch, prepared=prepared))  # type: ignore[call-arg]
                 if len(responses) != len(batch):
                     raise ModelCallError(f"model returned {len(responses)} answers for {len(batch)} requests")
                 self.limiter.settle(event, _total_tokens(responses))

@@ -21,7 +21,7 @@ import sys
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import MMTrustError, ModelError
 from .models import ModelSpec, build_model, parse_model_spec
@@ -306,8 +306,15 @@ class DeferredModel:
     def identity(self) -> str:
         return self._identity
 
-    def generate(self, requests: Sequence[Request]) -> list[Response]:
-        return self.loaded.generate(requests)
+    def generate(self, requests: Sequence[Request], prepared: Any = None) -> list[Response]:
+        if prepared is None:
+            return self.loaded.generate(requests)
+        return self.loaded.generate(requests, prepared=prepared)  # type: ignore[call-arg]
+
+    def prepare(self, requests: Sequence[Request]) -> Any:
+        """The loaded model's ``prepare`` (loading it first); None when it has none."""
+        prepare = getattr(self.loaded, "prepare", None)
+        return prepare(requests) if callable(prepare) else None
 
     def close(self) -> None:
         if self._loaded is not None:

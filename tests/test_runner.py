@@ -132,3 +132,71 @@ def test_answers_claimed_by_another_worker_are_waited_for_not_asked(tmp_path: Pa
 
     answers = ResponseRunner(model, mine, sleep=other_worker_answers).fetch(reqs)
     assert model.calls == [] and all(a.text and a.text.startswith("echo:") for a in answers.values())
+
+
+class PreparingModel:
+    """A local model (one call at a time) that splits each batch into ``prepare`` and ``generate``.
+
+    ``generate`` of batch k waits until ``prepare`` of batch k+1 has started: a runner that did
+    not prepare ahead would leave it waiting, and the test would see the time-out.
+    """
+
+    name = "preparing"
+    batch_size = 2
+    max_concurrency = 1
+
+    def __init__(self, batches: int, fail_prepare_of: str | None = None) -> None:
+        self.batches = batches
+        self.started: list[str] = []  # first text of each batch whose preparation started
+        self.generated: list[tuple[str, bool]] = []  # (first text, came with its preparation)
+        self.overlapped: list[bool] = []
+        self.fail_prepare_of = fail_prepare_of
+        self._started_event: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def _event(self, text: str) -> threading.Event:
+        with self._lock:
+            return self._started_event.setdefault(text, threading.Event())
+
+    def identity(self) -> str:
+        return "counting-v1"
+
+    def prepare(self, requests: Sequence[Request]) -> tuple[str, ...]:
+        first = requests[0].text
+        self.started.append(first)
+        self._event(first).set()
+        if first == self.fail_prepare_of:
+            raise ValueError("cannot decode an image")
+        return tuple(f"prepared:{r.text}" for r in requests)
+
+    def generate(self, requests: Sequence[Request], prepared: tuple[str, ...] | None = None) -> list[Response]:
+        first = requests[0].text
+        number = int(first[1:]) // self.batch_size
+        following = f"q{(number + 1) * self.batch_size}"
+        if number + 1 < self.batches:
+            self.overlapped.append(self._event(following).wait(5.0))
+        self.generated.append((first, prepared is not None))
+        if prepared is not None:
+            assert prepared == tuple(f"prepared:{r.text}" for r in requests)
+        return [Response(text=f"echo:{r.text}") for r in requests]
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_local_model_prepares_the_next_batch_while_generating() -> None:
+    model = PreparingModel(batches=4)
+    reqs = _requests(8)  # four batches of two
+    answers = ResponseRunner(model, MemoryStore(), concurrency=8, sleep=lambda s: None).fetch(reqs)
+    assert all(answers[k].text == f"echo:{r.text}" for k, r in reqs.items())
+    assert model.started == ["q0", "q2", "q4", "q6"]
+    assert model.generated == [("q0", True), ("q2", True), ("q4", True), ("q6", True)]
+    assert model.overlapped == [True, True, True]  # the last batch has no next one
+
+
+def test_a_failed_preparation_leaves_the_batch_to_generate() -> None:
+    model = PreparingModel(batches=3, fail_prepare_of="q2")
+    reqs = _requests(6)
+    answers = ResponseRunner(model, MemoryStore(), concurrency=1, sleep=lambda s: None).fetch(reqs)
+    assert all(answers[k].text == f"echo:{r.text}" for k, r in reqs.items())
+    assert model.generated == [("q0", True), ("q2", False), ("q4", True)]

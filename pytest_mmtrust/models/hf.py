@@ -115,22 +115,44 @@ class HFModel:
         dtype = str(self.dtype).replace("torch.", "")
         return f"{self.name}#{self.fingerprint[:16]}|{dtype}|cap={self.max_new_tokens_cap}"
 
-    def generate(self, requests: Sequence[Request]) -> list[Response]:
-        """Answer a batch, in order; per-request image problems become that response's error."""
+    def prepare(self, requests: Sequence[Request]) -> "PreparedBatch":
+        """The CPU side of a batch: images opened and decoded, chat prompts rendered.
+
+        Safe to run in another thread while :meth:`generate` works on the previous batch (it
+        touches no tensors and no tokenizer state); the runner does exactly that, so decoding
+        the next batch's images hides behind the current batch's generation. A request whose
+        images cannot be used is kept as its error, for ``generate`` to answer with.
+        """
         if self.model is None:
-            raise ModelCallError(f"{self.name}: generate() after close()", retryable=False)
-        start = time.perf_counter()
-        results: list[Response | None] = [None] * len(requests)
+            raise ModelCallError(f"{self.name}: prepare() after close()", retryable=False)
         prepared: list[_Prepared] = []
+        errors: dict[int, str] = {}
         for index, request in enumerate(requests):
             try:
                 prepared.append(self._prepare(index, request))
             except _RequestError as exc:
-                results[index] = Response(text=None, error=str(exc))
+                errors[index] = str(exc)
+        return PreparedBatch(tuple(requests), prepared, errors)
+
+    def generate(self, requests: Sequence[Request], prepared: "PreparedBatch | None" = None) -> list[Response]:
+        """Answer a batch, in order; per-request image problems become that response's error.
+
+        ``prepared`` is what :meth:`prepare` returned for these same requests (made ahead of
+        time); without it the batch is prepared here.
+        """
+        if self.model is None:
+            raise ModelCallError(f"{self.name}: generate() after close()", retryable=False)
+        start = time.perf_counter()
+        if prepared is None or not prepared.made_from(requests):
+            prepared = self.prepare(requests)
+        results: list[Response | None] = [None] * len(requests)
+        for index, error in prepared.errors.items():
+            results[index] = Response(text=None, error=error)
+        ready = prepared.items
 
         outputs: dict[int, tuple[str, dict[str, float]]] = {}
         try:
-            for group in _sampling_groups(prepared):
+            for group in _sampling_groups(ready):
                 for sub_batch in self._sub_batches(group):
                     outputs.update(self._generate_batch(sub_batch))
         except ModelCallError:
@@ -400,6 +422,20 @@ class _Prepared:
     prompt: str
     images: list[Image.Image]
     params: GenerationParams
+
+
+@dataclass(frozen=True)
+class PreparedBatch:
+    """A batch after :meth:`HFModel.prepare`: the requests it was made from, the requests
+    ready to encode, and the error of each request that cannot be asked (by position)."""
+
+    requests: tuple[Request, ...]
+    items: list[_Prepared]
+    errors: dict[int, str]
+
+    def made_from(self, requests: Sequence[Request]) -> bool:
+        """Whether this is the preparation of exactly these request objects, in this order."""
+        return len(requests) == len(self.requests) and all(a is b for a, b in zip(requests, self.requests))
 
 
 class _RequestError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -127,6 +128,25 @@ def test_an_unreadable_image_fails_only_its_request(
     assert responses[0].ok
     assert not responses[1].ok and str(broken) in responses[1].error
     assert not responses[2].ok and "none.png" in responses[2].error
+
+
+def test_a_batch_prepared_ahead_answers_as_one_prepared_in_generate(
+    model: HFModel, images: dict[str, object], tmp_path: Path
+) -> None:
+    """``prepare`` (run by the runner beside the previous batch) changes nothing in the answers;
+    a preparation made from other request objects is not used."""
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a png")
+    requests = [*_mixed_requests(images), Request("look", images=(broken,))]
+    plain = model.generate(requests)
+    prepared = model.prepare(requests)
+    assert list(prepared.errors) == [len(requests) - 1]
+    ahead = model.generate(requests, prepared=prepared)
+    assert [(r.text, r.error) for r in ahead] == [(r.text, r.error) for r in plain]
+    assert ahead[-1].error and not ahead[-1].ok
+    others = [dataclasses.replace(r) for r in requests]  # equal requests, other objects
+    assert not prepared.made_from(others)
+    assert [r.text for r in model.generate(others, prepared=prepared)] == [r.text for r in plain]
 
 
 def test_processor_that_cannot_mix_image_counts_gets_split_batches(
