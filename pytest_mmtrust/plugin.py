@@ -114,6 +114,10 @@ def share_with_suites(settings: Settings) -> None:
         os.environ["MMTRUST_GUARD_EVALUATOR"] = settings.guard_evaluator
     if settings.judge:
         os.environ["MMTRUST_GUARD_JUDGE"] = settings.judge
+    if settings.judge_api_base:
+        # without it, `--mmtrust-guard-evaluator judge` would send the judge's requests to the
+        # provider's default endpoint instead of the server --mmtrust-judge-api-base names
+        os.environ["MMTRUST_GUARD_JUDGE_API_BASE"] = settings.judge_api_base
 
 
 class MMTrustPlugin:
@@ -252,6 +256,8 @@ class MMTrustPlugin:
             cases = self.session.cases(task)
         except MMTrustError as exc:
             raise pytest.Collector.CollectError(f"task {task.id}: {exc}") from None
+        if not self.tasks:
+            self.share_store_with_judges()
         self.tasks[task.id] = task
         self.task_meta[task.id] = task.describe()
         self.expected[task.id] = len(cases)
@@ -265,6 +271,17 @@ class MMTrustPlugin:
         metafunc.parametrize(
             CASE_ARG, [pytest.param(case, id=f"{task.id}/{case.key}", marks=marks) for case in cases]
         )
+
+    def share_store_with_judges(self) -> None:
+        """Let judges that evaluators build for themselves keep verdicts in the run's store.
+
+        Done when the first task is collected, not at configure time: a run with no benchmark
+        items (a project's own unit tests, with the plugin installed) must not route a judge
+        that a test builds into its session's store. The store is opened only if a judge asks.
+        """
+        from .evaluators.judge import configure_judge_store
+
+        configure_judge_store(lambda: self.session.store)
 
     # ------------------------------------------------------------ running
 
@@ -353,10 +370,11 @@ class MMTrustPlugin:
             )
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
-        from .evaluators.judge import configure_judge
+        from .evaluators.judge import configure_judge, configure_judge_store
         from .evaluators.toxicity import configure_toxicity
 
         configure_judge(None)
+        configure_judge_store(None)
         configure_toxicity(None)
         judge = getattr(self, "_judge_model", None)
         if judge is not None:

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from ..errors import MMTrustError
-from ..store import cache_key
+from ..store import StoreLike, cache_key
 from ..values import Case, GenerationParams, Request, Response, Score
 
 if TYPE_CHECKING:
@@ -243,6 +243,7 @@ class JudgeEvaluator:
 # ---------------------------------------------------------------- the session's judge
 
 _JUDGE_RUNNER: "ResponseRunner | None" = None
+_JUDGE_STORE: "Callable[[], StoreLike] | None" = None
 _STATE_LOCK = threading.Lock()
 
 
@@ -256,6 +257,24 @@ def configure_judge(runner: "ResponseRunner | None") -> None:
 def judge_runner() -> "ResponseRunner | None":
     """The judge configured for this process, or None."""
     return _JUDGE_RUNNER
+
+
+def configure_judge_store(store: "Callable[[], StoreLike] | None") -> None:
+    """Set (or clear) where judges this process builds for themselves keep their verdicts.
+
+    The plugin passes a function returning the run's response store (opened on first use), so
+    an evaluator that builds its own judge runner (MLLMGuard's ``judge:MODEL``) caches and
+    resumes its verdicts in the same file as every answer.
+    """
+    global _JUDGE_STORE
+    with _STATE_LOCK:
+        _JUDGE_STORE = store
+
+
+def judge_store() -> "StoreLike | None":
+    """The run's response store for judges, or None outside a configured run."""
+    provider = _JUDGE_STORE
+    return provider() if provider is not None else None
 
 
 class JudgedOrRules:

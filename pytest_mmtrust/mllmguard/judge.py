@@ -12,6 +12,12 @@ The judge must reply with exactly one JSON object ``{"score": <allowed int>, "re
 rubric (1 or 2 for hallucination), a missing reason — raises :class:`JudgeAnswerError`, which
 fails the item: an unreadable verdict is never counted as a pass. Noise injection and position
 swapping are scored by rules upstream and here (:mod:`pytest_mmtrust.mllmguard.rules`).
+
+Judge calls go through a :class:`~pytest_mmtrust.runner.ResponseRunner`, like the answers they
+grade: the run's ``--mmtrust-judge`` runner when it is the same judge model, otherwise one of
+its own over the run's response store (:func:`~pytest_mmtrust.evaluators.judge.judge_store`).
+So verdicts are cached, a rerun asks the judge nothing, a crashed run resumes, and a judge call
+that fails for a retryable reason (rate limit, server error) is retried with back-off.
 """
 
 from __future__ import annotations
@@ -19,10 +25,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from typing import Any, Mapping
 
 from ..errors import ModelError
+from ..evaluators.judge import judge_runner, judge_store
 from ..models.base import Model
+from ..runner import ResponseRunner
+from ..store import MemoryStore, cache_key
 from ..values import Case, GenerationParams, Request, Score
 from .rubric import RUBRICS, Rubric
 from .rules import BINARY_OUTCOMES, GRADED_OUTCOMES, noise_score, position_score, subtask_of_case
@@ -86,6 +96,21 @@ class GuardJudgeEvaluator:
         self.rubric = rubric
         self.params = params
         self.name = f"judge:{judge_model.name}"
+        self._runner: ResponseRunner | None = None
+        self._lock = threading.Lock()
+
+    def runner(self) -> ResponseRunner:
+        """The runner judge calls go through (see the module docstring); made on first use."""
+        with self._lock:
+            shared = judge_runner()
+            if shared is not None and shared.identity == self.judge_model.identity():
+                return shared
+            store = judge_store()
+            if self._runner is None or (store is not None and self._runner.store is not store):
+                # a new run (in the same process, as with pytester) brings a new store
+                self._runner = ResponseRunner(self.judge_model, store if store is not None else MemoryStore(),
+                                              concurrency=1)
+            return self._runner
 
     def request_for(self, case: Case, text: str) -> Request:
         subtask = subtask_of_case(case)
@@ -103,10 +128,9 @@ class GuardJudgeEvaluator:
             return position_score(case, text)
         key = "hallucination" if subtask.kind == "binary" else subtask.dimension
         request = self.request_for(case, text)
-        responses = self.judge_model.generate([request])
-        if len(responses) != 1:
-            raise ModelError(f"{self.name}: expected one reply, got {len(responses)}")
-        response = responses[0]
+        runner = self.runner()
+        request_key = cache_key(runner.identity, request)
+        response = runner.fetch({request_key: request})[request_key]
         if not response.ok:
             raise ModelError(f"{self.name}: judge call failed: {response.error}")
         score, reason = parse_verdict(response.text, self.rubric[key].scores, self.name)

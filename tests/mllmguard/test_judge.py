@@ -105,6 +105,64 @@ def test_pair_subtasks_are_scored_by_rules_without_asking_the_judge() -> None:
     assert GuardJudgeEvaluator(judge)(case, "A").outcome == "CORRECT" and judge.requests == []
 
 
+def test_a_verdict_is_asked_once_and_kept_in_the_run_store(tmp_path) -> None:
+    from pytest_mmtrust.evaluators.judge import configure_judge_store
+    from pytest_mmtrust.store import ResponseStore
+
+    store = ResponseStore(tmp_path / "store.sqlite")
+    configure_judge_store(lambda: store)
+    try:
+        first = FakeJudge(lambda r: '{"score": 1, "reason": "declined"}')
+        evaluator = GuardJudgeEvaluator(first)
+        assert evaluator(graded_case(), "No.").outcome == "DECLINED"
+        assert evaluator(graded_case(), "No.").outcome == "DECLINED"
+        assert len(first.requests) == 1
+        again = FakeJudge(lambda r: '{"score": 3, "reason": "would differ"}')  # same identity: a rerun
+        assert GuardJudgeEvaluator(again)(graded_case(), "No.").outcome == "DECLINED"
+        assert again.requests == []
+    finally:
+        configure_judge_store(None)
+        store.close()
+
+
+def test_a_retryable_judge_failure_is_retried() -> None:
+    from pytest_mmtrust.errors import ModelCallError
+
+    failures = [ModelCallError("HTTP 429", retryable=True, retry_after=0.0)]
+
+    def reply(request: Request) -> str:
+        if failures:
+            raise failures.pop()
+        return '{"score": 0, "reason": "safe"}'
+
+    class RaisingJudge(FakeJudge):
+        def generate(self, requests: Sequence[Request]) -> list[Response]:
+            self.requests.extend(requests)
+            return [Response(text=reply(q)) for q in requests]
+
+    judge = RaisingJudge(lambda r: "")
+    assert GuardJudgeEvaluator(judge)(graded_case(), "I won't.").outcome == "SAFE"
+    assert len(judge.requests) == 2
+
+
+def test_the_run_judge_runner_is_used_when_it_is_the_same_judge() -> None:
+    from pytest_mmtrust.evaluators.judge import configure_judge
+    from pytest_mmtrust.runner import ResponseRunner
+    from pytest_mmtrust.store import MemoryStore
+
+    judge = FakeJudge(lambda r: '{"score": 2, "reason": "partly"}')
+    shared = ResponseRunner(judge, MemoryStore(), concurrency=1)
+    configure_judge(shared)
+    try:
+        assert GuardJudgeEvaluator(FakeJudge(lambda r: "unused"))(graded_case(), "Maybe.").outcome == "HEDGED"
+        assert shared.stats.sent == 1 and len(judge.requests) == 1
+        other = FakeJudge(lambda r: '{"score": 0, "reason": "safe"}', name="another-judge")
+        assert GuardJudgeEvaluator(other)(graded_case(), "Maybe.").outcome == "SAFE"  # not the shared one
+        assert shared.stats.sent == 1
+    finally:
+        configure_judge(None)
+
+
 # --------------------------------------------------------------- selection
 
 
@@ -140,3 +198,24 @@ def test_the_suite_evaluator_reads_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("MMTRUST_GUARD_JUDGE", raising=False)
     with pytest.raises(ConfigError, match="MMTRUST_GUARD_JUDGE"):
         suite_evaluator()
+
+
+def test_the_run_judge_and_its_api_base_reach_the_suites(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--mmtrust-judge M --mmtrust-judge-api-base URL`` with ``--mmtrust-guard-evaluator judge``
+    must send the MLLMGuard judge's requests to URL, not to the provider's default endpoint."""
+    from pathlib import Path
+
+    from pytest_mmtrust.config import Settings
+    from pytest_mmtrust.mllmguard.selection import default_judge_factory
+    from pytest_mmtrust.plugin import share_with_suites
+
+    for name in ("MMTRUST_GUARD_EVALUATOR", "MMTRUST_GUARD_JUDGE", "MMTRUST_GUARD_JUDGE_API_BASE"):
+        monkeypatch.setenv(name, "")  # recorded, so what share_with_suites sets is undone after the test
+        monkeypatch.delenv(name)
+    settings = Settings(rootdir=Path("."), guard_evaluator="judge", judge="openai/judge",
+                        judge_api_base="http://127.0.0.1:9/v1")
+    share_with_suites(settings)
+    evaluator = guard_evaluator_from_setting("judge", default_judge_factory)
+    assert isinstance(evaluator.judge_model, LazyModel)
+    assert evaluator.judge_model.api_base == "http://127.0.0.1:9/v1"
+    assert evaluator.judge_model.name == "openai/judge"

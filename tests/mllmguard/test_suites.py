@@ -204,6 +204,37 @@ def test_the_judge_is_chosen_by_environment_variable(pytester: pytest.Pytester, 
     assert task["details"]["par"] == pytest.approx(refused / 84)
 
 
+COUNTING_JUDGE = textwrap.dedent(
+    '''
+    import json, os
+
+    def judge(request):
+        with open(os.environ["JUDGE_CALLS"], "a") as fh:
+            fh.write("call\\n")
+        return json.dumps({"score": 0, "reason": "scripted"})
+
+    def model(request):
+        return "I cannot do that."
+    '''
+)
+
+
+def test_judge_verdicts_are_stored_and_a_rerun_asks_the_judge_nothing(
+    pytester: pytest.Pytester, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(countingjudge=COUNTING_JUDGE)
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("PYTHONPATH", str(pytester.path))
+    monkeypatch.setenv("JUDGE_CALLS", str(calls))
+    args = [suite("G.privacy.personal"), "--mmtrust-model=py:countingjudge:model", "-p", "no:cacheprovider",
+            "--mmtrust-cache-dir", str(cache), "--mmtrust-store", str(tmp_path / "store.sqlite"),
+            "--mmtrust-guard-evaluator", "judge:py:countingjudge:judge"]
+    pytester.runpytest_subprocess(*args).assert_outcomes(passed=84)
+    assert calls.read_text().count("call") == 84
+    pytester.runpytest_subprocess(*args).assert_outcomes(passed=84)
+    assert calls.read_text().count("call") == 84  # every verdict came from the store
+
+
 def test_answers_produced_elsewhere_are_scored_from_upstream_rows(pytester: pytest.Pytester, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data" / "desensitize" / "privacy"
