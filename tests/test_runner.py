@@ -200,3 +200,52 @@ def test_a_failed_preparation_leaves_the_batch_to_generate() -> None:
     answers = ResponseRunner(model, MemoryStore(), concurrency=1, sleep=lambda s: None).fetch(reqs)
     assert all(answers[k].text == f"echo:{r.text}" for k, r in reqs.items())
     assert model.generated == [("q0", True), ("q2", False), ("q4", True)]
+
+
+class WarmingModel(CountingModel):
+    """Records when ``warm_up`` ran relative to the calls, and whether the heap was frozen."""
+
+    def __init__(self, fail_warm_up: bool = False):
+        super().__init__()
+        self.events: list[str] = []
+        self.frozen_during_calls: list[int] = []
+        self.fail_warm_up = fail_warm_up
+
+    def warm_up(self) -> None:
+        self.events.append(f"warm_up in {threading.current_thread().name}")
+        if self.fail_warm_up:
+            raise RuntimeError("no client library")
+
+    def generate(self, requests: Sequence[Request]) -> list[Response]:
+        import gc
+
+        self.frozen_during_calls.append(gc.get_freeze_count())
+        self.events.append("generate")
+        return super().generate(requests)
+
+
+def test_the_model_is_warmed_up_in_the_calling_thread_before_any_request() -> None:
+    model = WarmingModel()
+    store = MemoryStore()
+    ResponseRunner(model, store, concurrency=4, sleep=lambda s: None).fetch(_requests(8))
+    assert model.events[0] == f"warm_up in {threading.current_thread().name}"
+    assert model.events.count("generate") == 8 and all(e == "generate" for e in model.events[1:])
+    again = WarmingModel()
+    ResponseRunner(again, store, concurrency=4).fetch(_requests(8))
+    assert again.events == []  # everything stored: nothing to send, nothing to warm up
+
+
+def test_a_failing_warm_up_leaves_the_calls_to_report() -> None:
+    model = WarmingModel(fail_warm_up=True)
+    answers = ResponseRunner(model, MemoryStore(), concurrency=2, sleep=lambda s: None).fetch(_requests(3))
+    assert all(a.ok for a in answers.values())
+
+
+def test_the_heap_is_frozen_during_a_concurrent_response_phase_only() -> None:
+    import gc
+
+    keep = [[i] for i in range(1000)]  # long-lived objects, like a pytest session's
+    model = WarmingModel()
+    ResponseRunner(model, MemoryStore(), concurrency=4, sleep=lambda s: None).fetch(_requests(8))
+    assert min(model.frozen_during_calls) >= len(keep)
+    assert gc.get_freeze_count() == 0

@@ -10,8 +10,10 @@ runner owns retries, back-off and turning a final failure into an item error. Ad
 small and stateless beyond their client/weights.
 
 A model may also have ``warm_up()`` (not part of the protocol, so a user's model need not):
-the ``mmtrust_model`` fixture calls it to pay one-off costs, such as importing a client
-library, before the first item instead of inside the response phase.
+one-off costs, such as importing a client library, paid once and before any request. The
+``mmtrust_model`` fixture calls it, and so does the runner before its first requests go out —
+in one thread, so that sixteen request threads do not all queue on Python's import lock.
+Calling it again must cost nothing.
 """
 
 from __future__ import annotations

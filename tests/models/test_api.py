@@ -192,6 +192,25 @@ def test_cost_is_added_when_litellm_knows_the_price(servers):
     assert response.usage is not None and response.usage["cost"] > 0
 
 
+def test_the_price_litellm_put_on_the_response_is_used_not_computed_again(monkeypatch):
+    """Pricing costs CPU per call; litellm already did it while building the response."""
+    from pytest_mmtrust.models import api
+
+    class Raw:
+        _hidden_params = {"response_cost": 0.25}
+
+    def price_again(**kwargs):
+        raise AssertionError("priced twice")
+
+    monkeypatch.setattr(api._litellm(), "completion_cost", price_again)
+    assert api._cost(Raw()) == 0.25
+    Raw._hidden_params = {"response_cost": None}  # litellm tried: the model has no price
+    assert api._cost(Raw()) is None
+    Raw._hidden_params = {}  # not priced while built: litellm is asked
+    monkeypatch.setattr(api._litellm(), "completion_cost", lambda completion_response: 0.5)
+    assert api._cost(Raw()) == 0.5
+
+
 def test_empty_content_becomes_empty_text(servers):
     server = start(servers, answer=lambda call: "")
     model = APIModel("openai/scripted", api_base=server.base_url)
@@ -482,3 +501,16 @@ def test_the_model_fixture_warms_an_api_model_up_before_the_first_item(tmp_path:
     model = session.model
     assert isinstance(model, api.APIModel)
     assert imported == ["litellm"]
+
+
+def test_warm_up_sends_nothing_imports_the_client_and_runs_once() -> None:
+    import sys
+
+    with ScriptedOpenAIServer(echo) as server:
+        model = APIModel("openai/scripted", api_base=server.base_url)
+        model.warm_up()
+        model.warm_up()
+        assert server.call_count == 0
+        assert "openai.resources.chat" in sys.modules and "httpcore" in sys.modules
+        (answer,) = model.generate([Request("hello")])
+        assert answer.ok and server.call_count == 1
