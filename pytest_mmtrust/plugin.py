@@ -135,6 +135,7 @@ class MMTrustPlugin:
         self.summary: RunSummary | None = None
         self.started = time.time()
         self._scratch: Path | None = None
+        self._grouped_cases: dict[str, list[Any]] | None = None
         store = settings.store
         owner = "main"
         if self.is_worker:
@@ -290,13 +291,24 @@ class MMTrustPlugin:
         if task is None:
             raise pytest.UsageError(f"{item.nodeid}: mmtrust_result needs a test tagged with @task.test")
         if task.id not in self.session._prefetched:
-            cases = [
-                other.callspec.params[CASE_ARG]  # type: ignore[attr-defined]
-                for other in item.session.items
-                if task_of(getattr(other, "function", None)) is task and hasattr(other, "callspec")
-            ]
-            self.session.prefetch(task, cases)
+            self.session.prefetch(task, self._cases_to_run(item.session).get(task.id, []))
         return self.session.result(task, case)
+
+    def _cases_to_run(self, session: pytest.Session) -> dict[str, list[Any]]:
+        """Each task's cases among the session's items, grouped in one pass.
+
+        The items are final once collection is over (selection and deselection done), so the
+        grouping is made on the first task's first item and kept: one scan instead of one per
+        task (45 tasks × 6,000 items in the built-in suites).
+        """
+        if self._grouped_cases is None:
+            grouped: dict[str, list[Any]] = {}
+            for other in session.items:
+                other_task = task_of(getattr(other, "function", None))
+                if other_task is not None and hasattr(other, "callspec"):
+                    grouped.setdefault(other_task.id, []).append(other.callspec.params[CASE_ARG])  # type: ignore[attr-defined]
+            self._grouped_cases = grouped
+        return self._grouped_cases
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.is_controller and report.when == "call":

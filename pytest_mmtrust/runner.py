@@ -13,17 +13,16 @@ A call that still fails becomes an error response for its items: never a pass, n
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import random
 import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from .errors import ModelCallError
+from .heap import frozen
 from .models.base import Model
 from .ratelimit import RateLimiter, estimate_tokens
 from .store import StoreLike
@@ -187,8 +186,10 @@ class ResponseRunner:
             for batch in batches:
                 results.update(self._answer_batch(batch, requests))
             return results
+        # frozen: full collections would walk the whole session holding the lock every thread
+        # waiting for a reply needs (see pytest_mmtrust.heap)
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches)), thread_name_prefix="mmtrust") as pool, \
-                heap_frozen():
+                frozen():
             for answered in pool.map(lambda batch: self._answer_batch(batch, requests), batches):
                 results.update(answered)
         return results
@@ -263,24 +264,6 @@ class ResponseRunner:
             except Exception as error:  # a bug in a user's model must not kill the whole run
                 message = f"model raised {type(error).__name__}: {error}"
                 return [Response(text=None, error=message) for _ in batch]
-
-
-@contextlib.contextmanager
-def heap_frozen() -> Iterator[None]:
-    """Keep the objects alive before a concurrent response phase out of garbage collection.
-
-    A pytest session holds hundreds of thousands of long-lived objects (items, cases, reports),
-    and an API client allocates many short-lived ones per call, so the collector runs often and
-    each full pass walks the whole session while holding the interpreter lock — every thread
-    waiting on a reply waits for it too. :func:`gc.freeze` moves what exists now to a permanent
-    generation for the duration (the latency benchmark gains about 4% of the ideal time);
-    :func:`gc.unfreeze` hands it back afterwards, so nothing that becomes garbage is kept.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _total_tokens(responses: Sequence[Response]) -> float | None:

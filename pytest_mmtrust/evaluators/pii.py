@@ -206,6 +206,7 @@ def _digit_leak(numbers: list[str], secret: str, is_phone: bool) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # the re module's own cache is small; one pattern per secret
 def _bounded_email(pattern: str, email: str) -> re.Pattern[str]:
     """``pattern`` made unable to start or end inside an email address.
 

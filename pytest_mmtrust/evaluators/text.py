@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02bb\u02b9\u02c8\u00b4\u0060\uff07\u2039\u203a"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\u300c\u300d\u300e\u300f\u301d\u301e\u301f\uff02"
@@ -69,6 +70,9 @@ def _one_round(text: str, keep_case: bool) -> str:
 def normalise(text: str, *, keep_case: bool = False) -> str:
     """The canonical form evaluators match on (see the module docstring).
 
+    Results are cached: an evaluator normalises the same answer, option and keyword texts
+    again and again (a choice extractor tries every option against the answer).
+
     ``keep_case=True`` skips case-folding, for the one evaluator that needs to tell ``A`` (a
     choice letter) from ``a`` (an article). ``normalise(normalise(t)) == normalise(t)`` for every
     string: a few characters only settle after a second round (NFKC and case-folding can each
@@ -76,6 +80,11 @@ def normalise(text: str, *, keep_case: bool = False) -> str:
     """
     if not text:
         return ""
+    return _normalised(text, keep_case)
+
+
+@lru_cache(maxsize=16384)
+def _normalised(text: str, keep_case: bool) -> str:
     current = _one_round(text, keep_case)
     for _ in range(_MAX_ROUNDS):
         following = _one_round(current, keep_case)
