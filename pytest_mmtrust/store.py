@@ -33,10 +33,11 @@ import random
 import re
 import socket
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from .errors import StoreError
 from .values import Request, Response
@@ -365,8 +366,15 @@ class MemoryStore:
 def merge_stores(target: Path, sources: Iterable[Path]) -> int:
     """Copy every answer from ``sources`` into ``target``; return how many were new.
 
-    For a run spread over hosts, each with a local store: merge them afterwards into one.
+    For a run spread over hosts, each with a local store: merge them afterwards into one (also
+    from the command line: ``python -m pytest_mmtrust.store merge TARGET SOURCE...``). A source
+    that does not exist is an error, not an empty store: a mistyped path must not pass for
+    "nothing to merge". Every source is checked before the target is written.
     """
+    sources = [Path(source) for source in sources]
+    for source in sources:
+        if not source.is_file():
+            raise StoreError(f"{source}: no such store file to merge")
     store = ResponseStore(target)
     added = 0
     columns = "key, model, text, usage, latency, created, checksum"
@@ -390,3 +398,26 @@ def merge_stores(target: Path, sources: Iterable[Path]) -> int:
 
 StoreLike = ResponseStore | MemoryStore
 __all__ = ["ResponseStore", "MemoryStore", "StoreLike", "cache_key", "merge_stores"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m pytest_mmtrust.store merge TARGET SOURCE...``: one store from several hosts' stores."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pytest_mmtrust.store", description=main.__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    merge = commands.add_parser("merge", help="copy every answer of SOURCE stores into TARGET (created if missing)")
+    merge.add_argument("target", type=Path)
+    merge.add_argument("sources", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    try:
+        added = merge_stores(args.target, args.sources)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.target}: {added} new answer(s) from {len(args.sources)} store(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

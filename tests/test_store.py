@@ -126,6 +126,20 @@ def test_merge_stores_copies_new_answers(tmp_path: Path) -> None:
     assert set(ResponseStore(tmp_path / "all.sqlite").get_many(["k1", "k2"])) == {"k1", "k2"}
 
 
+def test_merging_from_the_command_line_and_a_missing_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pytest_mmtrust.store import main
+
+    host = ResponseStore(tmp_path / "host-a.sqlite")
+    host.put("k1", "m", Response(text="1"))
+    host.close()
+    assert main(["merge", str(tmp_path / "all.sqlite"), str(tmp_path / "host-a.sqlite")]) == 0
+    assert "1 new answer(s) from 1 store(s)" in capsys.readouterr().out
+    assert main(["merge", str(tmp_path / "all.sqlite"), str(tmp_path / "host-a.sqlite"), str(tmp_path / "typo.sqlite")]) == 2
+    assert f"{tmp_path / 'typo.sqlite'}: no such store file to merge" in capsys.readouterr().err
+    assert not (tmp_path / "typo.sqlite").exists()  # not created as an empty store
+    assert ResponseStore(tmp_path / "all.sqlite").count() == 1
+
+
 def test_memory_store_has_the_same_contract() -> None:
     store = MemoryStore()
     store.put("k", "m", Response(text="x"))
