@@ -6,7 +6,7 @@
 
 Each benchmark prints one line ending in its ratio; ``--results FILE`` appends each line (with
 the date and a description of the machine) to a JSON-lines file. The full set takes about
-15-20 minutes on two cores, most of it in the cached-rerun benchmark's first run (every task
+10-20 minutes on two cores, most of it in the cached-rerun benchmark's first run (every task
 answered by the tiny model) and the 30,000-case runs of the overhead benchmark.
 """
 
