@@ -210,13 +210,12 @@ class ResponseRunner:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mmtrust-prepare") as pool:
             ahead = pool.submit(prepare, [requests[key] for key in batches[0]])
             for number, keys in enumerate(batches):
-                current = ahead
-                if number + 1 < len(batches):
-                    ahead = pool.submit(prepare, [requests[key] for key in batches[number + 1]])
                 try:
-                    prepared = current.result()
+                    prepared = ahead.result()  # the previous batch's preparation is let go here
                 except Exception:
                     prepared = None
+                if number + 1 < len(batches):
+                    ahead = pool.submit(prepare, [requests[key] for key in batches[number + 1]])
                 results.update(self._answer_batch(keys, requests, prepared))
         return results
 

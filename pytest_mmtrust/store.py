@@ -87,7 +87,7 @@ class ResponseStore:
             try:
                 self._open()
                 return
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:
                 self._close_quietly()
                 # Switching a fresh file to WAL, and WAL recovery, report SQLITE_BUSY at once rather
                 # than waiting in the busy handler: xdist workers opening one new store together
@@ -95,9 +95,6 @@ class ResponseStore:
                 if _is_busy(exc) and time.monotonic() < deadline:
                     time.sleep(random.uniform(0.02, 0.2))
                     continue
-                raise StoreError(f"{self.path}: {_damage(exc)}; move it away or delete it (the next run asks again)") from None
-            except sqlite3.DatabaseError as exc:
-                self._close_quietly()
                 raise StoreError(f"{self.path}: {_damage(exc)}; move it away or delete it (the next run asks again)") from None
             except StoreError:
                 self._close_quietly()
@@ -274,8 +271,10 @@ def _one_line(text: Any) -> str:
     return " ".join(str(text).split())
 
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
+def _is_busy(exc: sqlite3.DatabaseError) -> bool:
     """Whether SQLite refused because another connection holds the file (worth waiting for)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
     text = str(exc).lower()
     return "locked" in text or "busy" in text
 
