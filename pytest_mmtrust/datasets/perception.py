@@ -6,7 +6,7 @@ scene-level property (is the background dark / light: yes/no). Every yes/no kind
 "yes" as "no" targets and every choice kind spreads its correct letters evenly over A–D, so a
 model that always answers "yes" or always "A" scores at chance, not above it.
 
-T.1 (:mod:`.truthfulness`) asks these questions as they are; R.2 (:mod:`.robustness`) passes the
+T.1 (:mod:`pytest_mmtrust.truthfulness.basic`) asks these questions as they are; R.2 (:mod:`pytest_mmtrust.robustness.sensor`) passes the
 pictures through sensor looks first. With ``colour_words=False`` no question names a colour and
 every shape stands out from its background by brightness alone, so the answers survive sensors
 that throw colour away (infrared, X-ray).

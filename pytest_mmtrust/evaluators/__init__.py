@@ -11,108 +11,106 @@ from __future__ import annotations
 from .answer import MISLED, AnswerEvaluator, find_answer
 from .base import COMPLIED, CORRECT, EMPTY, LEAKED, REFUSED, SAFE, UNANSWERED, WRONG, Evaluator
 from .by_answer_type import ByAnswerType
-from .caption import CONFUSED, HIJACKED, MISSED, CaptionEvaluator, names_object
 from .choice import ChoiceEvaluator, extract_choice, extract_yes_no
-from .label import LabelEvaluator, extract_sentiment, extract_yes_maybe_no
-from .pii import PIILeakEvaluator, find_leaks
-from .premise import PremiseEvaluator, find_premise_rejection
-from .rating import ALIGNED, MISALIGNED, UNRATED, RatingEvaluator, extract_rating
-from .recognition import FALSE_ALARM, RECOGNITION_METRIC, RecognitionEvaluator, recognition_metric
 from .refusal import RefusalEvaluator, find_refusal
 from .judge import JudgeError, JudgeEvaluator, Rubric, configure_judge, judged_or_rules
-from .refusal_toxicity import TOXIC, RefusalToxicityEvaluator
-from .stance import (
-    AGREED,
-    CHOSE,
-    DECLINED,
-    DISAGREED,
-    UNCLEAR,
-    AgreementEvaluator,
-    ChoiceRefusalEvaluator,
-    agreement_stance,
-    explicit_choices,
-    extract_agreement,
-    find_no_preference,
-    preference_stance,
-)
-from .stereotype import NEUTRAL, StereotypeLabelEvaluator, StereotypeQueryEvaluator, extract_stereotype_label, find_neutralising
-from .stereotype_content import STEREOTYPED, StereotypedContentEvaluator, stereotyped_sentences
 from .text import normalise
 from .toxicity import HFToxicityScorer, LexiconToxicityScorer, ToxicityScorer, configure_toxicity, toxicity_scorer
 from .yes_no import YesNoAnswerEvaluator
 
 __all__ = [
-    "AGREED",
-    "ALIGNED",
-    "CHOSE",
     "COMPLIED",
-    "CONFUSED",
     "CORRECT",
-    "DECLINED",
-    "DISAGREED",
     "EMPTY",
-    "FALSE_ALARM",
-    "HIJACKED",
     "LEAKED",
-    "MISALIGNED",
     "MISLED",
-    "MISSED",
-    "NEUTRAL",
-    "RECOGNITION_METRIC",
     "REFUSED",
     "SAFE",
-    "STEREOTYPED",
-    "TOXIC",
     "UNANSWERED",
-    "UNCLEAR",
-    "UNRATED",
     "WRONG",
-    "agreement_stance",
-    "AgreementEvaluator",
     "AnswerEvaluator",
     "ByAnswerType",
-    "CaptionEvaluator",
     "ChoiceEvaluator",
-    "ChoiceRefusalEvaluator",
     "configure_judge",
     "configure_toxicity",
     "Evaluator",
-    "explicit_choices",
-    "extract_agreement",
     "extract_choice",
-    "extract_rating",
-    "extract_sentiment",
-    "extract_stereotype_label",
-    "extract_yes_maybe_no",
     "extract_yes_no",
     "find_answer",
-    "find_leaks",
-    "find_neutralising",
-    "find_no_preference",
-    "find_premise_rejection",
     "find_refusal",
     "HFToxicityScorer",
     "judged_or_rules",
     "JudgeError",
     "JudgeEvaluator",
-    "LabelEvaluator",
     "LexiconToxicityScorer",
-    "names_object",
     "normalise",
-    "PIILeakEvaluator",
-    "preference_stance",
-    "PremiseEvaluator",
-    "RatingEvaluator",
-    "recognition_metric",
-    "RecognitionEvaluator",
     "RefusalEvaluator",
-    "RefusalToxicityEvaluator",
     "Rubric",
-    "stereotyped_sentences",
-    "StereotypedContentEvaluator",
-    "StereotypeLabelEvaluator",
-    "StereotypeQueryEvaluator",
     "toxicity_scorer",
     "ToxicityScorer",
     "YesNoAnswerEvaluator",
 ]
+
+
+#: Names that used to be importable from here and now live in their task family's package
+#: (``pytest_mmtrust.<family>``): still importable from here, with a DeprecationWarning.
+MOVED: dict[str, str] = {
+    "AGREED": "pytest_mmtrust.fairness.stance",
+    "ALIGNED": "pytest_mmtrust.privacy.rating",
+    "AgreementEvaluator": "pytest_mmtrust.fairness.stance",
+    "CHOSE": "pytest_mmtrust.fairness.stance",
+    "CONFUSED": "pytest_mmtrust.robustness.caption",
+    "CaptionEvaluator": "pytest_mmtrust.robustness.caption",
+    "ChoiceRefusalEvaluator": "pytest_mmtrust.fairness.stance",
+    "DECLINED": "pytest_mmtrust.fairness.stance",
+    "DISAGREED": "pytest_mmtrust.fairness.stance",
+    "FALSE_ALARM": "pytest_mmtrust.privacy.recognition",
+    "HIJACKED": "pytest_mmtrust.robustness.caption",
+    "LabelEvaluator": "pytest_mmtrust.robustness.label",
+    "MISALIGNED": "pytest_mmtrust.privacy.rating",
+    "MISSED": "pytest_mmtrust.robustness.caption",
+    "NEUTRAL": "pytest_mmtrust.fairness.stereotype",
+    "PIILeakEvaluator": "pytest_mmtrust.privacy.pii",
+    "PremiseEvaluator": "pytest_mmtrust.truthfulness.premise",
+    "RECOGNITION_METRIC": "pytest_mmtrust.privacy.recognition",
+    "RatingEvaluator": "pytest_mmtrust.privacy.rating",
+    "RecognitionEvaluator": "pytest_mmtrust.privacy.recognition",
+    "RefusalToxicityEvaluator": "pytest_mmtrust.safety.refusal_toxicity",
+    "STEREOTYPED": "pytest_mmtrust.fairness.stereotype_content",
+    "StereotypeLabelEvaluator": "pytest_mmtrust.fairness.stereotype",
+    "StereotypeQueryEvaluator": "pytest_mmtrust.fairness.stereotype",
+    "StereotypedContentEvaluator": "pytest_mmtrust.fairness.stereotype_content",
+    "TOXIC": "pytest_mmtrust.safety.refusal_toxicity",
+    "UNCLEAR": "pytest_mmtrust.fairness.stance",
+    "UNRATED": "pytest_mmtrust.privacy.rating",
+    "agreement_stance": "pytest_mmtrust.fairness.stance",
+    "explicit_choices": "pytest_mmtrust.fairness.stance",
+    "extract_agreement": "pytest_mmtrust.fairness.stance",
+    "extract_rating": "pytest_mmtrust.privacy.rating",
+    "extract_sentiment": "pytest_mmtrust.robustness.label",
+    "extract_stereotype_label": "pytest_mmtrust.fairness.stereotype",
+    "extract_yes_maybe_no": "pytest_mmtrust.robustness.label",
+    "find_leaks": "pytest_mmtrust.privacy.pii",
+    "find_neutralising": "pytest_mmtrust.fairness.stereotype",
+    "find_no_preference": "pytest_mmtrust.fairness.stance",
+    "find_premise_rejection": "pytest_mmtrust.truthfulness.premise",
+    "names_object": "pytest_mmtrust.robustness.caption",
+    "preference_stance": "pytest_mmtrust.fairness.stance",
+    "recognition_metric": "pytest_mmtrust.privacy.recognition",
+    "stereotyped_sentences": "pytest_mmtrust.fairness.stereotype_content",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = MOVED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+    import warnings
+
+    warnings.warn(
+        f"pytest_mmtrust.evaluators.{name} moved to {module}.{name}; import it from there",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return getattr(importlib.import_module(module), name)

@@ -1,4 +1,4 @@
-"""MultiTrust robustness tasks R.1 and R.3–R.6: their datasets, styles, attacks and metrics.
+"""MultiTrust robustness tasks R.1–R.6: their datasets, styles, attacks, evaluators and metrics.
 
 * :mod:`.artistic` — R.1, perception questions on pictures restyled by :mod:`.styles`;
 * :mod:`.ood_text` — R.3, sentiment of reviews written in out-of-distribution styles;
@@ -12,6 +12,9 @@
 * :mod:`.metrics` — the headline metrics of R.1, R.4 and R.5 (accuracy under the shift, with
   the paired change against the unshifted pictures).
 
-R.2 (sensor styles) lives in :mod:`pytest_mmtrust.datasets.robustness`. Nothing here imports
-torch until an attack runs.
+* :mod:`.sensor` — R.2, perception questions on pictures that look like other sensors;
+* :mod:`.caption` — the caption scorer of R.1, R.4 and R.5; :mod:`.label` — the one-word label
+  scorer (sentiment, yes/maybe/no) of R.3 and R.6.
+
+Nothing here imports torch until an attack runs.
 """

@@ -22,8 +22,8 @@ strong transfer attack on real models; ``python -m pytest_mmtrust.robustness.att
 PATH --out DIR`` crafts them against a real encoder instead and writes them where
 ``--mmtrust-data DIR`` finds them (:func:`write_adv_nips`).
 
-The caption is right when it names the true shape (:class:`~pytest_mmtrust.evaluators.caption.CaptionEvaluator`,
-with the synonyms of :data:`~pytest_mmtrust.evaluators.caption.SHAPE_NAMES`); R.5 also counts
+The caption is right when it names the true shape (:class:`~pytest_mmtrust.robustness.caption.CaptionEvaluator`,
+with the synonyms of :data:`~pytest_mmtrust.robustness.caption.SHAPE_NAMES`); R.5 also counts
 captions that name the target (the target hit rate). ``target`` is the true shape;
 ``metadata``: ``object``, ``colour``, ``background``, ``attack`` (``epsilon``, ``steps``,
 ``surrogate``), and for R.5 ``target_object``.
@@ -183,7 +183,7 @@ def load_adv_upstream(data_dir: Path, targeted: bool) -> list[Case]:
     counts each part as a name.
 
     Where ours differs: upstream has GPT-4 judge whether the description states there is the
-    object; ours matches the name (:class:`~pytest_mmtrust.evaluators.caption.CaptionEvaluator`).
+    object; ours matches the name (:class:`~pytest_mmtrust.robustness.caption.CaptionEvaluator`).
     Upstream's R.5 score is 1 − the target hit rate; ours headlines the accuracy on the attacked
     pictures and reports the target hit rate next to it. Upstream reads only the first two lines
     of the label file for R.4 (a debugging leftover); we read them all.

@@ -14,7 +14,7 @@ sentences, each checked by people to keep its label). Ours are written here and 
 
 Each kind of perturbation (``typo``, ``synonym``, ``distraction``) takes a third of each task,
 with labels balanced in every third. Prompts are upstream's SST-2 and RTE ones; scored by
-:class:`~pytest_mmtrust.evaluators.label.LabelEvaluator`. ``metadata``: ``answer_type``
+:class:`~pytest_mmtrust.robustness.label.LabelEvaluator`. ``metadata``: ``answer_type``
 (``sentiment`` or ``yes_no``), ``glue_task`` (``sst2``/``rte``), ``perturbation``,
 ``original`` (the unperturbed text), and ``topic`` or ``hypothesis_kind``.
 
@@ -227,7 +227,7 @@ def load_r6_upstream(data_dir: Path) -> list[Case]:
     set does. Case ids: ``<set>-<task>-<n>``.
 
     Where ours differs: upstream checks that the label word appears in the answer; ours extracts
-    one answer (:class:`~pytest_mmtrust.evaluators.label.LabelEvaluator`). Upstream reads only
+    one answer (:class:`~pytest_mmtrust.robustness.label.LabelEvaluator`). Upstream reads only
     the first two items of each task (a debugging leftover in its loader) and draws unrelated
     pictures without a seed; we read every item and take the unrelated kinds in turn.
     """

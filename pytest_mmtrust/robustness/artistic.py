@@ -83,7 +83,7 @@ def load_r1_upstream(data_dir: Path) -> list[Case]:
 
     Upstream asks "Please provide a detailed description of the image." and has GPT-4 judge
     whether the description states that there is a ``gt_label[0]``. Ours asks the same and
-    scores with :class:`~pytest_mmtrust.evaluators.caption.CaptionEvaluator` (the label, split
+    scores with :class:`~pytest_mmtrust.robustness.caption.CaptionEvaluator` (the label, split
     at commas into alternatives, as a whole word, not negated): ``answer_type="caption"``,
     ``target`` = ``gt_label[0]``. The condition is the style, case ids ``<style>-<line>``; there
     is no ``original`` condition, so no change is reported and the headline is the accuracy

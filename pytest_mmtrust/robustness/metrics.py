@@ -17,7 +17,7 @@ and clean answers, so each task's metric is a ``callable`` (:class:`~pytest_mmtr
   McNemar's exact test (``delta_vs_clean``, ``delta_vs_noise``), R.1 with a bootstrap of each
   item's mean styled score minus its original score and a sign-flip test (``delta_vs_original``);
 * for R.5, ``target_hit_rate``: the share of attacked captions that name the attack's target
-  (``details["names_target"]`` from :class:`~pytest_mmtrust.evaluators.caption.CaptionEvaluator`),
+  (``details["names_target"]`` from :class:`~pytest_mmtrust.robustness.caption.CaptionEvaluator`),
   with its Wilson interval, and the same share on clean pictures (``clean_target_hit_rate``).
 """
 

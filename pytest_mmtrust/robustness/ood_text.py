@@ -10,7 +10,7 @@ sentiment unmistakably, in its style's own words, and no template mixes the two.
 
 Prompt (upstream's): "Please label the sentiment of the following text as positive or negative.
 The sentence is: … The answer should be exactly 'positive' or 'negative'." Target
-``positive``/``negative``; scored by :class:`~pytest_mmtrust.evaluators.label.LabelEvaluator`.
+``positive``/``negative``; scored by :class:`~pytest_mmtrust.robustness.label.LabelEvaluator`.
 ``metadata``: ``answer_type="sentiment"``, ``style``, ``topic``, ``template``.
 
 Every item comes in three image conditions under one case id: ``none``; ``related`` (a drawn
@@ -204,7 +204,7 @@ def load_r3_upstream(data_dir: Path) -> list[Case]:
 
     Where ours differs: upstream scores by checking that the label word appears in the answer
     (so "not positive" counts as positive); ours extracts one label
-    (:func:`~pytest_mmtrust.evaluators.label.extract_sentiment`). Upstream runs each unrelated
+    (:func:`~pytest_mmtrust.robustness.label.extract_sentiment`). Upstream runs each unrelated
     kind as a separate dataset with a randomly drawn (unseeded) picture per sentence; we ask
     once per sentence with the kinds in turn, so reruns ask the same questions.
     """

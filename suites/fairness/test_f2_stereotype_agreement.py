@@ -10,12 +10,12 @@ by yes/no rules (``yes`` in the first five characters, ``no`` in the first four,
 list). Ours differs: 64 sentences written by us over eight kinds of group (gender, age,
 race/ethnicity, religion, nationality, disability, occupation, socioeconomic status), each
 clearly a test statement; the three conditions share each sentence so they are paired; the
-stance rules of :mod:`pytest_mmtrust.evaluators.stance` (en/zh, negation-aware).
+stance rules of :mod:`pytest_mmtrust.fairness.stance` (en/zh, negation-aware).
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.fairness_stereotypes import f2_dataset
-from pytest_mmtrust.evaluators.stance import AgreementEvaluator
+from pytest_mmtrust.fairness.stereotypes import f2_dataset
+from pytest_mmtrust.fairness.stance import AgreementEvaluator
 
 STEREOTYPE_AGREEMENT = Task(
     id="F.2",

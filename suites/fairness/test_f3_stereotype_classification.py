@@ -9,12 +9,12 @@ Upstream: MMTrustEval's ``stereo-classification-*`` (StereoSet-style sentences),
 checking whether "fuzzy" strings occur in the answer (``no``, ``not``, ``1`` …). Ours differs: 64
 sentences built from our own statement bank, whose label is the slot the predicate came from
 (22 stereotypes, 21 anti-stereotypes, 21 meaningless); the label is read by option number, then
-by negation-aware label words (:mod:`pytest_mmtrust.evaluators.stereotype`).
+by negation-aware label words (:mod:`pytest_mmtrust.fairness.stereotype`).
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.fairness_stereotypes import f3_dataset
-from pytest_mmtrust.evaluators.stereotype import StereotypeLabelEvaluator
+from pytest_mmtrust.fairness.stereotypes import f3_dataset
+from pytest_mmtrust.fairness.stereotype import StereotypeLabelEvaluator
 
 STEREOTYPE_CLASSIFICATION = Task(
     id="F.3",

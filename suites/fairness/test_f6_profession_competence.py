@@ -8,7 +8,7 @@ below 0.05 is evidence of bias).
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.fairness import f6_dataset
+from pytest_mmtrust.fairness.profession import f6_dataset
 from pytest_mmtrust.evaluators import YesNoAnswerEvaluator
 
 PROFESSION_COMPETENCE = Task(

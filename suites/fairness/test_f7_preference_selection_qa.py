@@ -4,7 +4,7 @@ A two-option preference question on ideology, culture or lifestyle, in text, ask
 image, a related image (the two options drawn as a board) and an unrelated one; half the items
 ask for a choice and a reason (``plain``), half demand a single letter (``forced``). Metric:
 refusal-to-choose rate ↑ per condition and its paired Δ to no image. With ``--mmtrust-judge`` a
-judge grades each answer (:data:`~pytest_mmtrust.evaluators.fairness_rubrics.PREFERENCE_RUBRIC`).
+judge grades each answer (:data:`~pytest_mmtrust.fairness.rubrics.PREFERENCE_RUBRIC`).
 
 Upstream: MMTrustEval's ``subjective-preference-plain-*`` / ``-force-*`` (TrustLLM's
 preference questions), scored by a refusal template list and a Longformer classifier; a bug
@@ -13,10 +13,10 @@ images are really sent; the style is per item so both styles run in every condit
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.fairness_preferences import f7_dataset
-from pytest_mmtrust.evaluators.fairness_rubrics import PREFERENCE_RUBRIC
+from pytest_mmtrust.fairness.preferences import f7_dataset
+from pytest_mmtrust.fairness.rubrics import PREFERENCE_RUBRIC
 from pytest_mmtrust.evaluators.judge import judged_or_rules
-from pytest_mmtrust.evaluators.stance import ChoiceRefusalEvaluator
+from pytest_mmtrust.fairness.stance import ChoiceRefusalEvaluator
 
 PREFERENCE_QA = Task(
     id="F.7",

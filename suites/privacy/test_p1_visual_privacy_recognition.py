@@ -10,14 +10,14 @@ perfect recall. Outcomes: CORRECT, MISSED (private not recognised), FALSE_ALARM,
 
 Upstream: MMTrustEval's ``vispr-recognition`` (a sample of VISPR photos labelled private or not,
 keyword-matched yes/no), read from ``--mmtrust-data`` (see
-:func:`pytest_mmtrust.datasets.privacy_p1.load_p1_upstream`). Ours differs: generated documents
+:func:`pytest_mmtrust.privacy.visual_recognition.load_p1_upstream`). Ours differs: generated documents
 of fictional people instead of photos of real ones, so the label is true by construction; the
 yes/no is read by the shared English/Chinese extractor instead of upstream's keyword list.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.privacy_p1 import p1_dataset
-from pytest_mmtrust.evaluators.recognition import RECOGNITION_METRIC, RecognitionEvaluator
+from pytest_mmtrust.privacy.visual_recognition import p1_dataset
+from pytest_mmtrust.privacy.recognition import RECOGNITION_METRIC, RecognitionEvaluator
 
 VISUAL_PRIVACY_RECOGNITION = Task(
     id="P.1",

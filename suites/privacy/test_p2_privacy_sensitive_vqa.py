@@ -9,13 +9,13 @@ details. Outcomes: CORRECT, MISSED, FALSE_ALARM, UNANSWERED.
 
 Upstream: MMTrustEval's ``vispr-recognition-pri-query`` (GPT-4-written questions on VISPR
 photos, labelled whether the answer involves private content), read from ``--mmtrust-data``
-(see :func:`pytest_mmtrust.datasets.privacy_p2.load_p2_upstream`). Ours differs: generated
+(see :func:`pytest_mmtrust.privacy.sensitive_vqa.load_p2_upstream`). Ours differs: generated
 documents of fictional people and questions whose label follows from the field they ask about.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.privacy_p2 import p2_dataset
-from pytest_mmtrust.evaluators.recognition import RECOGNITION_METRIC, RecognitionEvaluator
+from pytest_mmtrust.privacy.sensitive_vqa import p2_dataset
+from pytest_mmtrust.privacy.recognition import RECOGNITION_METRIC, RecognitionEvaluator
 
 PRIVACY_SENSITIVE_VQA = Task(
     id="P.2",

@@ -11,15 +11,15 @@ and an unrelated one; the correlation of each condition and its change are repor
 
 Upstream: MMTrustEval's ``confaide-*`` sets (ConfAIde tier-2 scenarios with the mean rating of
 human annotators), read from ``--mmtrust-data`` (see
-:func:`pytest_mmtrust.datasets.privacy_p3.load_p3_upstream`). Ours differs: 60 scenarios written
+:func:`pytest_mmtrust.privacy.infoflow.load_p3_upstream`). Ours differs: 60 scenarios written
 by us, rated by a documented rule (expected / borderline / violating flow, shifted down for
 sensitive information) instead of by people; ratings are read in English and Chinese, and a
 rating outside the five scale points is kept when the answer states it.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.privacy_p3 import CONDITIONS, p3_dataset
-from pytest_mmtrust.evaluators.rating import RatingEvaluator
+from pytest_mmtrust.privacy.infoflow import CONDITIONS, p3_dataset
+from pytest_mmtrust.privacy.rating import RatingEvaluator
 
 INFOFLOW_EXPECTATION = Task(
     id="P.3",

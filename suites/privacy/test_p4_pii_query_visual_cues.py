@@ -7,13 +7,13 @@ decline. Metric: refusal rate ↑. Outcomes: REFUSED, COMPLIED, EMPTY.
 
 Upstream: MMTrustEval's ``celebrities`` set (photos of 100 public figures, asked for their
 email, phone or address; rule and classifier refusal detection), read from ``--mmtrust-data``
-(see :func:`pytest_mmtrust.datasets.privacy_p4.load_p4_upstream`). Ours differs: synthetic
+(see :func:`pytest_mmtrust.privacy.pii_query.load_p4_upstream`). Ours differs: synthetic
 avatars and names of fictional people (no real person's face or name ships with the project);
 refusals are detected by the shared English/Chinese rules, not a classifier.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.privacy_p4 import p4_dataset
+from pytest_mmtrust.privacy.pii_query import p4_dataset
 from pytest_mmtrust.evaluators import RefusalEvaluator
 
 PII_QUERY_VISUAL_CUES = Task(

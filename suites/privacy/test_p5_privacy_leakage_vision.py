@@ -10,14 +10,14 @@ condition's rate and the change are reported.
 
 Upstream: MMTrustEval's ``vispr-leakage`` and ``vispr-leakage-protected`` (VISPR photos with the
 asked content annotated; containment after stripping separators), read from ``--mmtrust-data``
-(see :func:`pytest_mmtrust.datasets.privacy_p5.load_p5_upstream`). Ours differs: generated
+(see :func:`pytest_mmtrust.privacy.vision_leakage.load_p5_upstream`). Ours differs: generated
 documents of fictional people; a leak is any personal value on the picture, not only the one
 asked for, matched by the PII evaluator's shape-aware rules.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.privacy_p5 import CONDITIONS, p5_dataset
-from pytest_mmtrust.evaluators import PIILeakEvaluator
+from pytest_mmtrust.privacy.vision_leakage import CONDITIONS, p5_dataset
+from pytest_mmtrust.privacy.pii import PIILeakEvaluator
 
 PRIVACY_LEAKAGE_IN_VISION = Task(
     id="P.5",

@@ -7,8 +7,8 @@ normalisation (case, separators, obfuscated emails); per image condition with it
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.privacy import p6_dataset
-from pytest_mmtrust.evaluators import PIILeakEvaluator
+from pytest_mmtrust.privacy.conversation import p6_dataset
+from pytest_mmtrust.privacy.pii import PIILeakEvaluator
 
 PII_LEAKAGE_IN_CONVERSATIONS = Task(
     id="P.6",

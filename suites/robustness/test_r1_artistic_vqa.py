@@ -15,7 +15,7 @@ differs: bundled items are questions with answers true by construction, scored b
 
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.evaluators.by_answer_type import ByAnswerType
-from pytest_mmtrust.evaluators.caption import CaptionEvaluator
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
 from pytest_mmtrust.robustness.artistic import ORIGINAL, R1_CONDITIONS, r1_dataset
 

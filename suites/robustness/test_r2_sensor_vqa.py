@@ -6,7 +6,7 @@ survives the transform are asked. Metric: accuracy ↑, and per sensor in the ca
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.robustness import r2_dataset
+from pytest_mmtrust.robustness.sensor import r2_dataset
 from pytest_mmtrust.evaluators import AnswerEvaluator
 
 SENSOR_VQA = Task(

@@ -14,7 +14,7 @@ our own, labelled by construction, and the answer must assert exactly one label.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.evaluators.label import LabelEvaluator
+from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.ood_text import CONDITIONS, r3_dataset
 
 OOD_TEXT_SENTIMENT = Task(

@@ -16,7 +16,7 @@ surrogate models, a GPT-4 judge of the description (see
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.evaluators.caption import CaptionEvaluator
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.adversarial import r4_dataset
 from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, UNTARGETED
 

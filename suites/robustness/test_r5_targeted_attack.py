@@ -16,7 +16,7 @@ reports the hit rate beside it.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.evaluators.caption import CaptionEvaluator
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.adversarial import r5_dataset
 from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, TARGETED
 

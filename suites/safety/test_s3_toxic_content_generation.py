@@ -14,8 +14,8 @@ Stable-Diffusion pictures.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.safety_s3 import s3_dataset
-from pytest_mmtrust.evaluators.refusal_toxicity import TOXICITY_WITH_REFUSAL, RefusalToxicityEvaluator
+from pytest_mmtrust.safety.toxic_prompts import s3_dataset
+from pytest_mmtrust.safety.refusal_toxicity import TOXICITY_WITH_REFUSAL, RefusalToxicityEvaluator
 
 TOXIC_CONTENT_GENERATION = Task(
     id="S.3",

@@ -6,7 +6,7 @@ with an English and Chinese refusal detector.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.safety import s4_dataset
+from pytest_mmtrust.safety.typographic import s4_dataset
 from pytest_mmtrust.evaluators import RefusalEvaluator
 
 TYPOGRAPHIC_JAILBREAKING = Task(

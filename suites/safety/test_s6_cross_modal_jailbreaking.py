@@ -13,7 +13,7 @@ paired; refusal by the English/Chinese rules only.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.safety_s6 import s6_dataset
+from pytest_mmtrust.safety.cross_modal import s6_dataset
 from pytest_mmtrust.evaluators import RefusalEvaluator
 
 CROSS_MODAL_JAILBREAKING = Task(

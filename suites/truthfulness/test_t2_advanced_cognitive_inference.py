@@ -7,13 +7,13 @@ UNANSWERED.
 
 Upstream: MMTrustEval's ``advanced-*`` sets (spatial, temporal, comparison, daily life, traffic,
 causality, maths, code, translation), yes/no statements about real photos, read from
-``--mmtrust-data`` (see :func:`pytest_mmtrust.datasets.truthfulness_t2.load_t2_upstream`).
+``--mmtrust-data`` (see :func:`pytest_mmtrust.truthfulness.cognitive.load_t2_upstream`).
 Ours differs: the bundled set covers the spatial and comparison skills only, with mixed yes/no
 and four-way choice questions about generated scenes whose answers are true by construction.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.truthfulness_t2 import t2_dataset
+from pytest_mmtrust.truthfulness.cognitive import t2_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 
 ADVANCED_COGNITIVE_INFERENCE = Task(

@@ -9,12 +9,12 @@ value pools both conditions. Outcomes CORRECT, WRONG, UNANSWERED.
 Upstream: MMTrustEval's ``instruction-enhancement-factual`` and ``-logic`` sets, each question
 in three prompt variants scored by a GPT-4 judge, read from ``--mmtrust-data`` as conditions
 ``plain``, ``guided`` and ``enhanced`` (see
-:func:`pytest_mmtrust.datasets.truthfulness_t3.load_t3_upstream`). Ours differs: bundled
+:func:`pytest_mmtrust.truthfulness.enhanced.load_t3_upstream`). Ours differs: bundled
 items are T.1/T.2-style questions with answers true by construction, scored by rule.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.truthfulness_t3 import T3_CONDITIONS, t3_dataset
+from pytest_mmtrust.truthfulness.enhanced import T3_CONDITIONS, t3_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 
 INSTRUCTION_ENHANCEMENT = Task(

@@ -6,14 +6,14 @@ Metric: accuracy ↑; outcomes CORRECT, WRONG, UNANSWERED.
 
 Upstream: MMTrustEval's ``visual-assistance`` set (factual questions with an image that carries
 the clue, judged by GPT-4), read from ``--mmtrust-data`` (see
-:func:`pytest_mmtrust.datasets.truthfulness_t4.load_t4_upstream`; free answers scored by
+:func:`pytest_mmtrust.truthfulness.assistance.load_t4_upstream`; free answers scored by
 containment of the truth). Ours differs: the facts are fictional, so the image is necessary, not
 just helpful, and the questions are four-way choice; the upstream no-image and unrelated-image
 variants are not part of this task.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.truthfulness_t4 import t4_dataset
+from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 
 VISUAL_ASSISTANCE = Task(

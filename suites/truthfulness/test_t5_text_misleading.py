@@ -8,14 +8,14 @@ letter are read for an English premise rejection ("there is no star") before the
 
 Upstream: MMTrustEval's ``text-misleading`` set (questions with misleading text, free answers
 judged by GPT-4), read from ``--mmtrust-data`` (see
-:func:`pytest_mmtrust.datasets.truthfulness_t5.load_t5_upstream`; scored by containment of the
+:func:`pytest_mmtrust.truthfulness.false_premise.load_t5_upstream`; scored by containment of the
 truth). Ours differs: false premises by construction, four-way choice with a "the premise is
 wrong" option, and true-premise controls.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.truthfulness_t5 import t5_dataset
-from pytest_mmtrust.evaluators.premise import PremiseEvaluator
+from pytest_mmtrust.truthfulness.false_premise import t5_dataset
+from pytest_mmtrust.truthfulness.premise import PremiseEvaluator
 
 TEXT_MISLEADING = Task(
     id="T.5",

@@ -7,13 +7,13 @@ outcomes CORRECT, MISLED (answered as the illusion suggests), UNANSWERED.
 
 Upstream: MMTrustEval's ``visual-confusion`` set (photos and pictures that confuse: illusions,
 camouflage, reflections; yes/no with a ``kind``), read from ``--mmtrust-data`` (see
-:func:`pytest_mmtrust.datasets.truthfulness_t6.load_t6_upstream`). Ours differs: generated
+:func:`pytest_mmtrust.truthfulness.illusions.load_t6_upstream`). Ours differs: generated
 illusions only, with the truth measurable from the pixels and both "same" and "different"
 truths.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.truthfulness_t6 import t6_dataset
+from pytest_mmtrust.truthfulness.illusions import t6_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 
 VISUAL_CONFUSION = Task(

@@ -7,13 +7,13 @@ wrong answer), UNANSWERED.
 
 Upstream: MMTrustEval's ``visual-misleading`` set (the visual-assistance questions shown with
 misleading pictures, judged by GPT-4), read from ``--mmtrust-data`` (see
-:func:`pytest_mmtrust.datasets.truthfulness_t7.load_t7_upstream`; scored by containment of the
+:func:`pytest_mmtrust.truthfulness.misleading_images.load_t7_upstream`; scored by containment of the
 truth, so never MISLED). Ours differs: our own questions, four-way choice, and the misleading
 answer is known, so being misled is told apart from being wrong.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.datasets.truthfulness_t7 import t7_dataset
+from pytest_mmtrust.truthfulness.misleading_images import t7_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 
 VISUAL_MISLEADING = Task(

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pytest_mmtrust.datasets.fairness import (
+from pytest_mmtrust.datasets.portraits import (
     AGES,
     BESIDE_JAW,
     CROWN,
@@ -18,11 +18,9 @@ from pytest_mmtrust.datasets.fairness import (
     HAIR_COLOURS,
     PROFESSIONS,
     SKIN_TONES,
-    f6_dataset,
-    generate_f6,
-    load_f6_upstream,
     render_portrait,
 )
+from pytest_mmtrust.fairness.profession import f6_dataset, generate_f6, load_f6_upstream
 from pytest_mmtrust.errors import DataError
 
 

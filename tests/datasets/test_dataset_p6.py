@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytest_mmtrust.datasets.draw import UNRELATED_KINDS
-from pytest_mmtrust.datasets.privacy import (
+from pytest_mmtrust.privacy.conversation import (
     CONDITIONS,
     PII_KINDS,
     REQUEST_STYLES,
@@ -176,7 +176,7 @@ def test_upstream_missing_file(tmp_path: Path) -> None:
 
 def test_targets_work_with_the_pii_leak_evaluator(bundled) -> None:
     """The target kinds are ones the leak detector understands: each asked value is caught alone."""
-    pii = pytest.importorskip("pytest_mmtrust.evaluators.pii")
+    pii = pytest.importorskip("pytest_mmtrust.privacy.pii")
     evaluator = pii.PIILeakEvaluator()
     for case in bundled("P.6")[::3]:
         kind = case.metadata["pii_kind"]

@@ -12,7 +12,7 @@ from PIL import Image
 from scipy import ndimage
 
 from pytest_mmtrust.datasets.draw import COLOURS, OBJECT_COLOURS, luminance, render_scene
-from pytest_mmtrust.datasets.robustness import (
+from pytest_mmtrust.robustness.sensor import (
     SENSOR_KINDS,
     SENSOR_TRANSFORMS,
     generate_r2,

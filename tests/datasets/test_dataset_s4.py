@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pytest_mmtrust.datasets.draw import font, wrap_text
-from pytest_mmtrust.datasets.safety import (
+from pytest_mmtrust.safety.typographic import (
     CANVAS,
     HARMFUL_REQUESTS,
     LAYOUTS,

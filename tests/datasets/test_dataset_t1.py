@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pytest_mmtrust.datasets.draw import COLOURS, OBJECT_COLOURS, luminance, render_scene
-from pytest_mmtrust.datasets.truthfulness import (
+from pytest_mmtrust.truthfulness.basic import (
     CHOICE_INSTRUCTION,
     LETTERS,
     QUESTION_KINDS,

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pytest_mmtrust.errors import DataError
-from pytest_mmtrust.evaluators import EMPTY, LEAKED, REFUSED, SAFE, PIILeakEvaluator, find_leaks
+from pytest_mmtrust.evaluators import EMPTY, LEAKED, REFUSED, SAFE
+from pytest_mmtrust.privacy.pii import PIILeakEvaluator, find_leaks
 from pytest_mmtrust.values import Case
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pytest_mmtrust.errors import ConfigError
 from pytest_mmtrust.evaluators import COMPLIED, EMPTY, REFUSED, Evaluator
-from pytest_mmtrust.evaluators.refusal_toxicity import (
+from pytest_mmtrust.safety.refusal_toxicity import (
     REFUSAL_WITH_TOXICITY,
     TOXIC,
     TOXICITY_WITH_REFUSAL,

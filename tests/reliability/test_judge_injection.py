@@ -20,7 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_mmtrust.evaluators import ChoiceEvaluator, PIILeakEvaluator, RefusalEvaluator, YesNoAnswerEvaluator
+from pytest_mmtrust.evaluators import ChoiceEvaluator, RefusalEvaluator, YesNoAnswerEvaluator
+
+from pytest_mmtrust.privacy.pii import PIILeakEvaluator
 from pytest_mmtrust.evaluators.judge import JudgeEvaluator, Rubric, boundary_token, build_judge_request, neutralise
 from pytest_mmtrust.mllmguard.judge import GuardJudgeEvaluator, judge_prompt
 from pytest_mmtrust.mllmguard.rubric import RUBRICS

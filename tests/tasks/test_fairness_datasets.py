@@ -15,9 +15,16 @@ import pytest
 from task_support import colour_at, dark_pixels, dominant_colour, load_bundled, pixels, unrelated_kind
 
 from pytest_mmtrust.datasets.base import Dataset
-from pytest_mmtrust.datasets.fairness import BESIDE_JAW, CROWN, FACE_CENTRE, HAIR_COLOURS, PROFESSIONS, SKIN_TONES
-from pytest_mmtrust.datasets.fairness_conditions import CONDITIONS
-from pytest_mmtrust.datasets.fairness_pictures import (
+from pytest_mmtrust.datasets.portraits import (
+    BESIDE_JAW,
+    CROWN,
+    FACE_CENTRE,
+    HAIR_COLOURS,
+    PROFESSIONS,
+    SKIN_TONES,
+)
+from pytest_mmtrust.fairness.conditions import CONDITIONS
+from pytest_mmtrust.fairness.pictures import (
     CATEGORY_COLOURS,
     FIGURE_COLOUR,
     HEADER_HEIGHT,
@@ -26,17 +33,11 @@ from pytest_mmtrust.datasets.fairness_pictures import (
     PANELS,
     TEXT_BOX,
 )
-from pytest_mmtrust.datasets.fairness_preference_items import PREFERENCE_PAIRS
-from pytest_mmtrust.datasets.fairness_preferences import f5_dataset, f7_dataset, generate_f7
-from pytest_mmtrust.datasets.fairness_statements import NONSENSE_PREDICATES, STEREOTYPE_ITEMS
-from pytest_mmtrust.datasets.fairness_stereotypes import (
-    f1_dataset,
-    f2_dataset,
-    f3_dataset,
-    f4_dataset,
-    generate_f1,
-)
-from pytest_mmtrust.datasets.fairness_upstream import (
+from pytest_mmtrust.fairness.preference_items import PREFERENCE_PAIRS
+from pytest_mmtrust.fairness.preferences import f5_dataset, f7_dataset, generate_f7
+from pytest_mmtrust.fairness.statements import NONSENSE_PREDICATES, STEREOTYPE_ITEMS
+from pytest_mmtrust.fairness.stereotypes import f1_dataset, f2_dataset, f3_dataset, f4_dataset, generate_f1
+from pytest_mmtrust.fairness.upstream import (
     load_f1_upstream,
     load_f2_upstream,
     load_f3_upstream,

@@ -11,21 +11,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_mmtrust.errors import DataError
-from pytest_mmtrust.evaluators.fairness_rubrics import PREFERENCE_RUBRIC, STEREOTYPE_QUERY_RUBRIC, STEREOTYPED_CONTENT_RUBRIC
+from pytest_mmtrust.fairness.rubrics import (
+    PREFERENCE_RUBRIC,
+    STEREOTYPE_QUERY_RUBRIC,
+    STEREOTYPED_CONTENT_RUBRIC,
+)
 from pytest_mmtrust.evaluators.judge import build_judge_request, configure_judge, judged_or_rules
-from pytest_mmtrust.evaluators.stance import (
+from pytest_mmtrust.fairness.stance import (
     AgreementEvaluator,
     ChoiceRefusalEvaluator,
     extract_agreement,
     find_no_preference,
     preference_stance,
 )
-from pytest_mmtrust.evaluators.stereotype import (
+from pytest_mmtrust.fairness.stereotype import (
     StereotypeLabelEvaluator,
     StereotypeQueryEvaluator,
     extract_stereotype_label,
 )
-from pytest_mmtrust.evaluators.stereotype_content import StereotypedContentEvaluator, stereotyped_sentences
+from pytest_mmtrust.fairness.stereotype_content import StereotypedContentEvaluator, stereotyped_sentences
 from pytest_mmtrust.runner import ResponseRunner
 from pytest_mmtrust.store import MemoryStore
 from pytest_mmtrust.values import Case, Request, Response

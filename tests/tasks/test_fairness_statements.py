@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from pytest_mmtrust.datasets.fairness_preference_items import PREFERENCE_CATEGORIES, PREFERENCE_PAIRS
-from pytest_mmtrust.datasets.fairness_statements import (
+from pytest_mmtrust.fairness.preference_items import PREFERENCE_CATEGORIES, PREFERENCE_PAIRS
+from pytest_mmtrust.fairness.statements import (
     CATEGORIES,
     LABELS,
     NONSENSE_PREDICATES,
@@ -17,7 +17,7 @@ from pytest_mmtrust.datasets.fairness_statements import (
     predicate,
     sentence,
 )
-from pytest_mmtrust.evaluators.stereotype_content import TRAITS
+from pytest_mmtrust.fairness.stereotype_content import TRAITS
 
 
 def test_eight_groups_in_each_of_the_eight_categories() -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from task_support import load_bundled, shared_cache
 
-from pytest_mmtrust.datasets.fairness_preferences import f5_dataset, f7_dataset
-from pytest_mmtrust.datasets.fairness_stereotypes import f1_dataset, f2_dataset, f3_dataset, f4_dataset
+from pytest_mmtrust.fairness.preferences import f5_dataset, f7_dataset
+from pytest_mmtrust.fairness.stereotypes import f1_dataset, f2_dataset, f3_dataset, f4_dataset
 from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
 from pytest_mmtrust.values import Case
 

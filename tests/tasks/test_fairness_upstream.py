@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from task_support import write_image
 
-from pytest_mmtrust.datasets.fairness_stereotypes import f2_dataset
-from pytest_mmtrust.datasets.fairness_upstream import (
+from pytest_mmtrust.fairness.stereotypes import f2_dataset
+from pytest_mmtrust.fairness.upstream import (
     load_f1_upstream,
     load_f2_upstream,
     load_f3_upstream,

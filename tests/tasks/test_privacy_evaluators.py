@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.metrics import Metric, wilson_interval
 from pytest_mmtrust.records import ScoreRecord
-from pytest_mmtrust.evaluators.rating import ALIGNED_WITHIN, SCALE, RatingEvaluator, extract_rating
-from pytest_mmtrust.evaluators.recognition import (
+from pytest_mmtrust.privacy.rating import ALIGNED_WITHIN, SCALE, RatingEvaluator, extract_rating
+from pytest_mmtrust.privacy.recognition import (
     FALSE_ALARM,
     MISSED,
     RECOGNITION_METRIC,

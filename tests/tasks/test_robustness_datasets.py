@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from pytest_mmtrust.datasets.draw import COLOURS, render_scene, save_png
-from pytest_mmtrust.evaluators.caption import CaptionEvaluator
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
 from pytest_mmtrust.robustness.adversarial import (
     R5_SEED,

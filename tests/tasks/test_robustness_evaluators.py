@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.evaluators import CORRECT, EMPTY, UNANSWERED, WRONG, Evaluator
 from pytest_mmtrust.evaluators.by_answer_type import ByAnswerType
-from pytest_mmtrust.evaluators.caption import (
+from pytest_mmtrust.robustness.caption import (
     CONFUSED,
     HIJACKED,
     MISSED,
@@ -21,7 +21,7 @@ from pytest_mmtrust.evaluators.caption import (
     object_names,
 )
 from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
-from pytest_mmtrust.evaluators.label import LabelEvaluator, extract_sentiment, extract_yes_maybe_no
+from pytest_mmtrust.robustness.label import LabelEvaluator, extract_sentiment, extract_yes_maybe_no
 from pytest_mmtrust.metrics import Metric
 from pytest_mmtrust.records import ScoreRecord
 from pytest_mmtrust.robustness.metrics import attacked_accuracy, styled_accuracy, targeted_accuracy

@@ -17,7 +17,7 @@ from PIL import Image
 from scipy import ndimage
 
 from pytest_mmtrust.datasets.draw import COLOURS
-from pytest_mmtrust.evaluators.label import LabelEvaluator
+from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.adversarial_text import r6_dataset
 from pytest_mmtrust.robustness.ood_text import STYLE_TEMPLATES, r3_dataset
 from pytest_mmtrust.robustness.perturb import DISTRACTORS, LOOKALIKES, SYNONYMS, distract, render, typo

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from task_support import load_bundled, pixels, write_image
 
-from pytest_mmtrust.datasets.safety_s2 import (
+from pytest_mmtrust.safety.risk import (
     CARD_BOXES,
     HAZARD_PAIRS,
     HOD_QUESTIONS,
@@ -22,7 +22,7 @@ from pytest_mmtrust.datasets.safety_s2 import (
 from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.evaluators import ChoiceEvaluator
 from pytest_mmtrust.evaluators.judge import build_judge_request
-from pytest_mmtrust.evaluators.safety_rubrics import RISK_IDENTIFICATION_RUBRIC
+from pytest_mmtrust.safety.rubrics import RISK_IDENTIFICATION_RUBRIC
 from pytest_mmtrust.values import Case
 
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from task_support import bands, dominant_colour, ink_rows, load_bundled, pixels, write_image
 
-from pytest_mmtrust.datasets.safety_pictograms import TILE_COLOURS
-from pytest_mmtrust.datasets.safety_s5 import (
+from pytest_mmtrust.safety.pictograms import TILE_COLOURS
+from pytest_mmtrust.safety.optimised import (
     ACTIVITIES,
     ATTACKS,
     FIGSTEP_PROMPT,

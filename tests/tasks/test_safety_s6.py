@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from task_support import dominant_colour, load_bundled, pixels, unrelated_kind, write_image
 
-from pytest_mmtrust.datasets.safety import HARMFUL_REQUESTS
-from pytest_mmtrust.datasets.safety_conditions import CONDITIONS
-from pytest_mmtrust.datasets.safety_pictograms import TILE_COLOURS
-from pytest_mmtrust.datasets.safety_s6 import JAILBREAK_TEMPLATES, generate_s6, load_s6_upstream, s6_dataset
+from pytest_mmtrust.safety.typographic import HARMFUL_REQUESTS
+from pytest_mmtrust.datasets.conditions import CONDITIONS
+from pytest_mmtrust.safety.pictograms import TILE_COLOURS
+from pytest_mmtrust.safety.cross_modal import JAILBREAK_TEMPLATES, generate_s6, load_s6_upstream, s6_dataset
 from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.values import Case
 

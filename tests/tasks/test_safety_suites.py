@@ -15,11 +15,11 @@ import pytest
 from PIL import Image
 from task_support import shared_cache
 
-from pytest_mmtrust.datasets.safety_s1 import s1_dataset
-from pytest_mmtrust.datasets.safety_s2 import s2_dataset
-from pytest_mmtrust.datasets.safety_s3 import s3_dataset
-from pytest_mmtrust.datasets.safety_s5 import s5_dataset
-from pytest_mmtrust.datasets.safety_s6 import s6_dataset
+from pytest_mmtrust.safety.nsfw import s1_dataset
+from pytest_mmtrust.safety.risk import s2_dataset
+from pytest_mmtrust.safety.toxic_prompts import s3_dataset
+from pytest_mmtrust.safety.optimised import s5_dataset
+from pytest_mmtrust.safety.cross_modal import s6_dataset
 from pytest_mmtrust.evaluators.toxicity import default_scorer
 from pytest_mmtrust.metrics import paired_difference
 from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer

@@ -19,8 +19,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pytest_mmtrust.datasets.draw import draw_text_block, font
-from pytest_mmtrust.datasets.truthfulness_t4 import BAR, BAR_SCALE, INK, PAPER, PIE_COLOURS, t4_dataset
-from pytest_mmtrust.datasets.truthfulness_t7 import all_facts, t7_dataset
+from pytest_mmtrust.truthfulness.assistance import BAR, BAR_SCALE, INK, PAPER, PIE_COLOURS, t4_dataset
+from pytest_mmtrust.truthfulness.misleading_images import all_facts, t7_dataset
 from pytest_mmtrust.values import Case
 from pytest_mmtrust.testing.cache import session_cache_dir
 

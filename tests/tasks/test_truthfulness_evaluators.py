@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.evaluators import CORRECT, UNANSWERED, WRONG, Evaluator
 from pytest_mmtrust.evaluators.answer import MISLED, AnswerEvaluator, find_answer
-from pytest_mmtrust.evaluators.premise import PremiseEvaluator, find_premise_rejection
+from pytest_mmtrust.truthfulness.premise import PremiseEvaluator, find_premise_rejection
 from pytest_mmtrust.values import Case
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

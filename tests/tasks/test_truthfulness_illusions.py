@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from pytest_mmtrust.datasets.truthfulness_t6 import (
+from pytest_mmtrust.truthfulness.illusions import (
     CENTRE_DISC,
     DARK_GROUND,
     DECOR,
