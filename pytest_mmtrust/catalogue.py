@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from .metrics import load_callable
 from .task import Task, default_request
 
 ARROW = {"higher": "↑", "lower": "↓"}
@@ -80,10 +81,8 @@ def _parts(task: Task) -> Iterator[Any]:
     if task.build_request is not default_request:
         yield task.build_request
     yield from _evaluator_parts(task.evaluator)
-    function = task.metric.params.get("function") if task.metric.kind == "callable" else None
-    if isinstance(function, str) and ":" in function:
-        module_name, _, attribute = function.partition(":")
-        yield getattr(importlib.import_module(module_name), attribute)
+    if task.metric.kind == "callable":
+        yield task.metric.function or load_callable(str(task.metric.params.get("function", "")), "metric function")
 
 
 def _evaluator_parts(evaluator: Any) -> Iterator[Any]:
