@@ -14,31 +14,27 @@ Where things happen (the same split as pytest-xdist):
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .config import OPTIONS, Settings
-from .errors import ConfigError, MMTrustError
-from .gates import read_baseline, write_baseline
+from .context import context_for
+from .controller import RunController
+from .errors import MMTrustError
+from .gates import read_baseline
 from .models import parse_model_spec
-from .records import ScoreRecord, records_from_properties
-from .runner import ResponseRunner, RetryPolicy
-from .report.html import write_html
-from .report.json_report import write_json
+from .records import records_from_properties
 from .report.junit import send_gate_reports
-from .report.markdown import write_markdown
 from .report.progress import Progress
-from .report.terminal import summary_lines
 from .session import EvaluationSession, ItemError, ItemResult
-from .summary import RunSummary, baseline_entries, summarise
-from .task import ASPECTS, Task, describe_all, task_of
+from .task import ASPECTS, Task, task_of
+from .task_selection import could_select
 
 PLUGIN_NAME = "mmtrust-session"
 CASE_ARG = "mmtrust_case"
@@ -76,14 +72,12 @@ def pytest_configure(config: pytest.Config) -> None:
             check_inputs(settings)
     except MMTrustError as exc:
         raise pytest.UsageError(str(exc)) from None
-    share_with_suites(settings)
-    plugin = MMTrustPlugin(config, settings)
-    if plugin.is_controller and spec.kind == "api":
-        plugin.check_api_model(spec)
     try:
-        plugin.configure_evaluators()
+        plugin = MMTrustPlugin(config, settings)
     except MMTrustError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if plugin.is_controller and spec.kind == "api":
+        plugin.check_api_model(spec)
     config.pluginmanager.register(plugin, PLUGIN_NAME)
 
 
@@ -103,23 +97,6 @@ def check_inputs(settings: Settings) -> None:
         ResponseStore(settings.store).close()
 
 
-def share_with_suites(settings: Settings) -> None:
-    """Hand run-wide evaluator choices to suite modules through the environment.
-
-    Suite modules build their Task at import (collection) time, on every xdist worker; the
-    environment is what workers inherit from the controller, so it is the one channel that
-    reaches all of them before collection.
-    """
-    if settings.guard_evaluator:
-        os.environ["MMTRUST_GUARD_EVALUATOR"] = settings.guard_evaluator
-    if settings.judge:
-        os.environ["MMTRUST_GUARD_JUDGE"] = settings.judge
-    if settings.judge_api_base:
-        # without it, `--mmtrust-guard-evaluator judge` would send the judge's requests to the
-        # provider's default endpoint instead of the server --mmtrust-judge-api-base names
-        os.environ["MMTRUST_GUARD_JUDGE_API_BASE"] = settings.judge_api_base
-
-
 class MMTrustPlugin:
     """The per-run state the hooks share; all real work is delegated to the library."""
 
@@ -128,12 +105,14 @@ class MMTrustPlugin:
         self.settings = settings
         self.is_worker = hasattr(config, "workerinput")
         self.is_controller = not self.is_worker
-        self.tasks: dict[str, Task] = {}
-        self.task_meta: dict[str, dict[str, Any]] = {}
+        self.tasks: dict[str, Task] = {}  # collected here, with their data read (or unreadable)
         self.expected: dict[str, int] = {}
-        self.records: list[ScoreRecord] = []
-        self.summary: RunSummary | None = None
-        self.started = time.time()
+        self.descriptions: dict[str, dict[str, Any]] = {}
+        self.unreadable: dict[str, str] = {}  # task id -> why its data could not be read
+        self.selected_tasks: set[str] = set()
+        #: the controller's side of the run (metrics, gates, reports); None on xdist workers
+        self.controller: RunController | None = RunController(settings) if self.is_controller else None
+        self.error_message: str | None = None
         self._scratch: Path | None = None
         self._grouped_cases: dict[str, list[Any]] | None = None
         store = settings.store
@@ -143,6 +122,9 @@ class MMTrustPlugin:
             owner = str(workerinput.get("workerid", "worker"))
             if store is None and workerinput.get("mmtrust_shared_store"):
                 store = Path(workerinput["mmtrust_shared_store"])
+        # the run context: how the judge, the toxicity scorer and the MLLMGuard scorer reach the
+        # evaluators (bound per task by the session); its judge answers through this run's store
+        context = context_for(settings, store=lambda: self.session.store)
         self.session = EvaluationSession(
             progress=self._progress(config, owner),
             model_spec=settings.model,
@@ -160,6 +142,7 @@ class MMTrustPlugin:
             rpm=settings.rpm,
             tpm=settings.tpm,
             owner=owner,
+            context=context,
         )
 
     def _progress(self, config: pytest.Config, owner: str) -> Progress:
@@ -173,33 +156,6 @@ class MMTrustPlugin:
         if self.is_worker:
             return Progress(sys.stderr, live=False, label=f"mmtrust [{owner}]", newline_first=True, guard=guard)
         return Progress(sys.stdout, newline_first=True, guard=guard)
-
-    def configure_evaluators(self) -> None:
-        """Set the process-wide toxicity scorer and LLM judge (every process, before collection).
-
-        Suites build their evaluators at import; ``judged_or_rules`` evaluators look the judge up
-        here. The judge's answers go through a runner over the same response store as the model's,
-        so they are cached and resumable like any other answer.
-        """
-        from .evaluators.judge import configure_judge
-        from .evaluators.toxicity import configure_toxicity
-
-        if self.settings.toxicity:
-            configure_toxicity(self.settings.toxicity)
-        if self.settings.judge:
-            from .models import build_model
-
-            try:
-                spec = parse_model_spec(self.settings.judge)
-            except MMTrustError as exc:
-                raise ConfigError(str(exc).replace("--mmtrust-model", "--mmtrust-judge")) from None
-            judge = build_model(
-                spec, cache_dir=self.settings.cache_dir / "models", batch_size=self.settings.batch_size,
-                api_base=self.settings.judge_api_base, timeout=self.settings.timeout,
-            )
-            self._judge_model = judge
-            configure_judge(ResponseRunner(judge, self.session.store, concurrency=self.settings.concurrency,
-                                           policy=RetryPolicy(retries=self.settings.retries)))
 
     # ------------------------------------------------------------ start-up checks
 
@@ -235,10 +191,9 @@ class MMTrustPlugin:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         data = getattr(node, "workeroutput", {}).get("mmtrust_tasks")
-        if data:
+        if data and self.controller is not None:
             payload = json.loads(data)
-            self.task_meta.update(payload["meta"])
-            self.expected.update(payload["expected"])
+            self.controller.add_tasks(payload["meta"], payload["expected"])
 
     # ------------------------------------------------------------ collection
 
@@ -253,36 +208,84 @@ class MMTrustPlugin:
         known = self.tasks.get(task.id)
         if known is not None and known is not task:
             raise pytest.Collector.CollectError(f"task id {task.id!r} is declared twice ({known.name!r} and {task.name!r})")
+        marks = self._task_marks(task)
+        if not self._could_be_selected(metafunc, task, marks):
+            # -m/-k leave out every item of this task: read none of its data (one placeholder
+            # item stands in for it, and pytest deselects it like the items it stands for)
+            metafunc.parametrize(CASE_ARG, [pytest.param(Unselected(task.id), id=f"{task.id}/unselected", marks=marks)])
+            return
+        self.tasks[task.id] = task
         try:
             cases = self.session.cases(task)
+            description = self.session.describe(task)
         except MMTrustError as exc:
-            raise pytest.Collector.CollectError(f"task {task.id}: {exc}") from None
-        if not self.tasks:
-            self.share_store_with_judges()
-        self.tasks[task.id] = task
-        self.task_meta[task.id] = task.describe()
+            # this task's own failure, not the session's: the other tasks still run and report
+            self.expected[task.id] = 1
+            self.unreadable[task.id] = str(exc)
+            message = f"mmtrust: task {task.id}: data could not be read: {exc}"
+            metafunc.parametrize(CASE_ARG, [pytest.param(UnreadableData(task.id, message), id=f"{task.id}/data",
+                                                         marks=marks)])
+            return
         self.expected[task.id] = len(cases)
+        self.descriptions[task.id] = description
         if self.settings.limit is not None:
             cases = first_cases(cases, self.settings.limit)
-        self.config.addinivalue_line("markers", f"{task.marker}: pytest-mmtrust task {task.id}: {task.name}")
-        for tag in task.tags:
-            self.config.addinivalue_line("markers", f"mmtrust_{tag}: pytest-mmtrust items tagged {tag}")
-        marks = [pytest.mark.mmtrust, getattr(pytest.mark, f"mmtrust_{task.aspect}"), getattr(pytest.mark, task.marker)]
-        marks += [getattr(pytest.mark, f"mmtrust_{tag}") for tag in task.tags]
         metafunc.parametrize(
             CASE_ARG, [pytest.param(case, id=f"{task.id}/{case.key}", marks=marks) for case in cases]
         )
 
-    def share_store_with_judges(self) -> None:
-        """Let judges that evaluators build for themselves keep verdicts in the run's store.
+    def _task_marks(self, task: Task) -> list[Any]:
+        """The markers every item of ``task`` carries (registered, so ``--strict-markers`` accepts them)."""
+        self.config.addinivalue_line("markers", f"{task.marker}: pytest-mmtrust task {task.id}: {task.name}")
+        for tag in task.tags:
+            self.config.addinivalue_line("markers", f"mmtrust_{tag}: pytest-mmtrust items tagged {tag}")
+        marks = [pytest.mark.mmtrust, getattr(pytest.mark, f"mmtrust_{task.aspect}"), getattr(pytest.mark, task.marker)]
+        return marks + [getattr(pytest.mark, f"mmtrust_{tag}") for tag in task.tags]
 
-        Done when the first task is collected, not at configure time: a run with no benchmark
-        items (a project's own unit tests, with the plugin installed) must not route a judge
-        that a test builds into its session's store. The store is opened only if a judge asks.
-        """
-        from .evaluators.judge import configure_judge_store
+    def _could_be_selected(self, metafunc: pytest.Metafunc, task: Task, marks: list[Any]) -> bool:
+        """Whether ``-m``/``-k`` can select any item of the task (see :mod:`pytest_mmtrust.task_selection`)."""
+        option = self.config.option
+        mark_expression, keyword_expression = option.markexpr or "", option.keyword or ""
+        if not mark_expression and not keyword_expression:
+            return True
+        definition = metafunc.definition
+        markers = list(definition.iter_markers()) + [mark.mark for mark in marks]
+        names = {  # as pytest's keyword matcher: no session, no root folder
+            node.name for node in definition.listchain()
+            if not isinstance(node, pytest.Session)
+            and not (isinstance(node, pytest.Directory) and isinstance(node.parent, pytest.Session))
+        }
+        names.add(f"{definition.name}[{task.id}/")  # the known start of every item's name
+        names.update(definition.listextrakeywords())
+        names.update(name for name in vars(metafunc.function) if not name.startswith("_"))
+        return could_select(mark_expression, keyword_expression, markers, names)
 
-        configure_judge_store(lambda: self.session.store)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Report only the tasks with items left after selection (-m, -k, node ids …)."""
+        selected = {task.id for item in session.items if (task := task_of(getattr(item, "function", None)))}
+        self.selected_tasks = selected
+        if self.controller is not None:
+            self.controller.add_tasks(
+                {task_id: self._description(task_id) for task_id in self.tasks if task_id in selected},
+                {task_id: self.expected[task_id] for task_id in self.tasks if task_id in selected},
+            )
+
+    def _description(self, task_id: str) -> dict[str, Any]:
+        """What the controller needs of a collected task (a task whose data was unreadable says so)."""
+        if task_id in self.unreadable:
+            return unreadable_description(self.tasks[task_id], self.unreadable[task_id])
+        return self.descriptions[task_id]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> None:
+        """A task's stand-in item fails with its reason, whichever fixture the test asked for."""
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        stand_in = params.get(CASE_ARG)
+        if isinstance(stand_in, UnreadableData):
+            pytest.fail(stand_in.message, pytrace=False)
+        if isinstance(stand_in, Unselected):
+            pytest.fail(f"mmtrust: task {stand_in.task_id} was left out by -m/-k before its data was read, "
+                        "but this item was selected: please report this with the command line", pytrace=False)
 
     # ------------------------------------------------------------ running
 
@@ -290,7 +293,7 @@ class MMTrustPlugin:
         task = task_of(getattr(item, "function", None))
         if task is None:
             raise pytest.UsageError(f"{item.nodeid}: mmtrust_result needs a test tagged with @task.test")
-        if task.id not in self.session._prefetched:
+        if not self.session.has_prefetched(task):
             self.session.prefetch(task, self._cases_to_run(item.session).get(task.id, []))
         return self.session.result(task, case)
 
@@ -311,8 +314,8 @@ class MMTrustPlugin:
         return self._grouped_cases
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self.is_controller and report.when == "call":
-            self.records.extend(records_from_properties(report.user_properties))
+        if self.controller is not None and report.when == "call":
+            self.controller.add_records(records_from_properties(report.user_properties))
 
     def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
         if report.when == "call" and report.passed:
@@ -325,38 +328,24 @@ class MMTrustPlugin:
 
     @pytest.hookimpl(tryfirst=True)  # before junitxml writes its file: gate testcases must be in it
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if self.is_worker:
-            payload = {"meta": describe_all(self.tasks), "expected": self.expected}
+        if self.controller is None:  # an xdist worker: describe its tasks for the controller
+            selected = [task_id for task_id in self.tasks if task_id in self.selected_tasks]
+            payload = {"meta": {task_id: self._description(task_id) for task_id in selected},
+                       "expected": {task_id: self.expected[task_id] for task_id in selected}}
             self.config.workeroutput["mmtrust_tasks"] = json.dumps(payload)  # type: ignore[attr-defined]
             self.session.close()
             return
         self.session.close()
-        if not self.task_meta or self.config.option.collectonly:
+        if not self.controller.has_tasks or self.config.option.collectonly:
             return
         try:
-            baseline = read_baseline(self.settings.baseline) if self.settings.baseline else None
-            self.summary = summarise(
-                self.settings.model, self.task_meta, self.expected, self.records,
-                self.settings.gates, baseline, self.settings.max_drop,
-            )
-            timing = {"started": self.started, "duration_s": round(time.time() - self.started, 3)}
-            if self.settings.json:
-                write_json(self.settings.json, self.summary, timing)
-            if self.settings.md:
-                write_markdown(self.settings.md, self.summary)
-            if self.settings.html:
-                write_html(self.settings.html, self.summary)
-            if self.settings.plots:
-                from .report.plots import write_plots
-
-                write_plots(self.settings.plots, self.summary)
-            send_gate_reports(self.config, self.summary, report_only=self.settings.report_only)
-            if self.settings.save_baseline:
-                write_baseline(self.settings.save_baseline, self.settings.model, baseline_entries(self.summary))
+            summary = self.controller.finish()
+            send_gate_reports(self.config, summary, report_only=self.settings.report_only)
+            self.controller.save_baseline()
         except MMTrustError as exc:
             self._fail_session(session, f"mmtrust: {exc}")
             return
-        if self.summary.failed and not self.settings.report_only and session.exitstatus == pytest.ExitCode.OK:
+        if self.controller.failed and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def _fail_session(self, session: pytest.Session, message: str) -> None:
@@ -365,34 +354,44 @@ class MMTrustPlugin:
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        message = getattr(self, "error_message", None)
-        if message:
+        if self.error_message:
             terminalreporter.write_sep("=", "mmtrust", red=True)
-            terminalreporter.write_line(message, red=True)
-        if self.summary is None:
+            terminalreporter.write_line(self.error_message, red=True)
+        lines = self.controller.terminal_lines() if self.controller is not None else []
+        if not lines:
             return
         terminalreporter.write_sep("=", "mmtrust summary")
-        for line in summary_lines(self.summary):
-            failing = line.startswith("FAIL")
+        for line, failing in lines:
             terminalreporter.write_line(line, red=failing)
-        if self.summary.failed:
-            note = " (reported only: --mmtrust-report-only)" if self.settings.report_only else ""
-            terminalreporter.write_line(
-                f"mmtrust: {len(self.summary.failed)} gate(s) failed{note}", red=not self.settings.report_only
-            )
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
-        from .evaluators.judge import configure_judge, configure_judge_store
-        from .evaluators.toxicity import configure_toxicity
-
-        configure_judge(None)
-        configure_judge_store(None)
-        configure_toxicity(None)
-        judge = getattr(self, "_judge_model", None)
-        if judge is not None:
-            judge.close()
+        models = self.session.context.models
+        if models is not None:
+            models.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Unselected:
+    """Stands in for the cases of a task that -m/-k leave out, so its data is never read."""
+
+    task_id: str
+
+
+@dataclass(frozen=True)
+class UnreadableData:
+    """Stands in for the cases of a task whose data could not be read; its item fails with ``message``."""
+
+    task_id: str
+    message: str
+
+
+def unreadable_description(task: Task, message: str) -> dict[str, Any]:
+    """The controller's description of a task whose data could not be read: a failure with the reason."""
+    description = task.describe()
+    description["data_error"] = message
+    return description
 
 
 def first_cases(cases: list[Any], limit: int) -> list[Any]:
@@ -423,6 +422,8 @@ def mmtrust_case() -> Any:
 def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemResult:
     """This item's case, request, response and score; the score is recorded on the report."""
     plugin = _plugin(request.config)
+    if isinstance(mmtrust_case, (UnreadableData, Unselected)):
+        return None  # type: ignore[return-value]  # the item fails in its call phase (pytest_runtest_call)
     try:
         result = plugin.result_for(request.node, mmtrust_case)
     except ItemError as exc:

@@ -23,11 +23,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from .context import RunContext, bind_evaluator
 from .errors import MMTrustError, ModelError
+from .evaluators.base import Evaluator, evaluator_name
 from .models import ModelSpec, build_model, parse_model_spec
 from .models.base import Model
-from .records import ScoreRecord
 from .ratelimit import RateLimiter
+from .records import ScoreRecord
 from .runner import ProgressSink, ResponseRunner, RetryPolicy
 from .store import MemoryStore, ResponseStore, StoreLike, cache_key
 from .task import Task
@@ -76,6 +78,7 @@ class EvaluationSession:
         owner: str | None = None,
         model: Model | None = None,
         progress: ProgressSink | None = None,
+        context: RunContext | None = None,
     ):
         self.spec: ModelSpec = parse_model_spec(model_spec)
         self.cache_dir = cache_dir
@@ -93,6 +96,8 @@ class EvaluationSession:
         self.progress = progress
         self.owner = owner
         self._model = model
+        self.context = context if context is not None else RunContext()
+        self._evaluators: dict[str, Evaluator] = {}
         self._store: StoreLike | None = None
         self._runner: ResponseRunner | None = None
         self._cases: dict[str, list[Case]] = {}
@@ -151,6 +156,22 @@ class EvaluationSession:
             )
         return self._runner
 
+    def evaluator(self, task: Task) -> Evaluator:
+        """The task's evaluator bound to this run's context (once per task; see
+        :mod:`pytest_mmtrust.context`)."""
+        evaluator = self._evaluators.get(task.id)
+        if evaluator is None:
+            with self._lock:
+                evaluator = self._evaluators.get(task.id)
+                if evaluator is None:
+                    evaluator = bind_evaluator(task.evaluator, self.context)
+                    self._evaluators[task.id] = evaluator
+        return evaluator
+
+    def describe(self, task: Task) -> dict[str, Any]:
+        """The task's metadata for the controller, naming the evaluator this run uses."""
+        return task.describe(self.evaluator(task))
+
     def cases(self, task: Task) -> list[Case]:
         """The task's cases (loaded once per process)."""
         if task.id not in self._cases:
@@ -168,6 +189,10 @@ class EvaluationSession:
         if self.seed or epoch:
             params = replace(params, seed=self.seed + epoch)
         return replace(request, params=params) if params != request.params else request
+
+    def has_prefetched(self, task: Task) -> bool:
+        """Whether this process has fetched ``task``'s answers already."""
+        return task.id in self._prefetched
 
     def prefetch(self, task: Task, cases: Sequence[Case]) -> None:
         """Fetch answers for all ``cases`` of ``task`` together (once per task and process)."""
@@ -209,10 +234,11 @@ class EvaluationSession:
             response = self.response(task, case, epoch)
             if not response.ok:
                 raise ItemError(f"{task.id}/{case.key}: model call failed: {response.error}")
+            evaluator = self.evaluator(task)
             try:
-                score = task.evaluator(case, response.text or "")
+                score = evaluator(case, response.text or "")
             except Exception as exc:
-                raise ItemError(f"{task.id}/{case.key}: evaluator {getattr(task.evaluator, 'name', '?')} raised "
+                raise ItemError(f"{task.id}/{case.key}: evaluator {evaluator_name(evaluator)} raised "
                                 f"{type(exc).__name__}: {exc}") from exc
             if self.epochs > 1:
                 score = replace(score, details={**dict(score.details), "epoch": epoch})
@@ -233,7 +259,7 @@ class EvaluationSession:
             details=dict(score.details),
             cached=response.cached,
             usage=dict(response.usage) if response.usage else None,
-            evaluator=getattr(task.evaluator, "name", type(task.evaluator).__name__),
+            evaluator=evaluator_name(self.evaluator(task)),
             prompt=case.prompt[:RESPONSE_EXCERPT],
             images=tuple(str(p) for p in case.images),
             response=(response.text or "")[:RESPONSE_EXCERPT],

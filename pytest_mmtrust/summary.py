@@ -25,7 +25,15 @@ from .gates import (
     parse_threshold,
     regression_test,
 )
-from .metrics import ConditionDelta, Metric, MetricValue, aggregate_epochs, condition_deltas, epochs_aggregated, has_epochs
+from .metrics import (
+    ConditionDelta,
+    Metric,
+    MetricValue,
+    aggregate_epochs,
+    condition_deltas,
+    epochs_aggregated,
+    has_epochs,
+)
 from .records import ScoreRecord
 
 
@@ -116,12 +124,15 @@ def summarise(
             threshold = parse_threshold(meta["gate"], f"task {task_id} default gate", mode_for(task_id))
         n_expected = expected.get(task_id, len(cases))
         p_adjusted, alpha_adjusted = adjusted.get(task_id, (None, None))
-        decision = decide(
-            task_id, metric.direction, metric.kind, value, n_expected, threshold, (baseline or {}).get(task_id),
-            max_drop, metric_params=metric.params, alpha=alpha, regression=tests.get(task_id),
-            p_adjusted=p_adjusted, alpha_adjusted=alpha_adjusted,
-            n_scored=len({r.case for r in cases if r.error is None}),
-        )
+        if meta.get("data_error"):  # nothing was measured: a failure with the reason, never a pass
+            decision = GateDecision("fail", (f"{task_id}: data could not be read: {meta['data_error']}",))
+        else:
+            decision = decide(
+                task_id, metric.direction, metric.kind, value, n_expected, threshold, (baseline or {}).get(task_id),
+                max_drop, metric_params=metric.params, alpha=alpha, regression=tests.get(task_id),
+                p_adjusted=p_adjusted, alpha_adjusted=alpha_adjusted,
+                n_scored=len({r.case for r in cases if r.error is None}),
+            )
         outcomes: dict[str, int] = defaultdict(int)
         usage: dict[str, float] = defaultdict(float)
         for record in raw:

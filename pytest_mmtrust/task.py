@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .datasets.base import Dataset
 from .errors import ConfigError
@@ -92,15 +92,18 @@ class Task:
         setattr(function, TASK_ATTRIBUTE, self)
         return function
 
-    def describe(self) -> dict[str, Any]:
-        """The task's metadata as the controller needs it (JSON-able)."""
+    def describe(self, evaluator: Evaluator | None = None) -> dict[str, Any]:
+        """The task's metadata as the controller needs it (JSON-able); ``evaluator`` is the one
+        this run uses (the task's own, bound to the run), named in the reports."""
+        from .evaluators.base import evaluator_name
+
         return {
             "id": self.id,
             "name": self.name,
             "aspect": self.aspect,
             "metric": self.metric.to_json(),
             "gate": self.gate,
-            "evaluator": getattr(self.evaluator, "name", type(self.evaluator).__name__),
+            "evaluator": evaluator_name(evaluator if evaluator is not None else self.evaluator),
             "conditions": list(self.conditions),
             "reference_condition": self.reference_condition,
             "tags": list(self.tags),
@@ -110,7 +113,3 @@ class Task:
 def task_of(function: Any) -> Task | None:
     task = getattr(function, TASK_ATTRIBUTE, None)
     return task if isinstance(task, Task) else None
-
-
-def describe_all(tasks: Mapping[str, Task]) -> dict[str, dict[str, Any]]:
-    return {task_id: task.describe() for task_id, task in tasks.items()}

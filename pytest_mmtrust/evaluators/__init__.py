@@ -1,9 +1,18 @@
 """Evaluators: a model's answer to a case → a :class:`~pytest_mmtrust.values.Score`.
 
-The rule-based ones here are pure, fast and offline: refusal detection (English and Chinese),
-multiple-choice and yes/no extraction, and PII leakage. All match on
-:func:`~pytest_mmtrust.evaluators.text.normalise`'d text. The contract every evaluator meets is
-:class:`~pytest_mmtrust.evaluators.base.Evaluator`.
+The shared building blocks live here; evaluators only one task family uses live in that
+family's package (``pytest_mmtrust.privacy.pii``, ``pytest_mmtrust.fairness.stance`` …).
+
+* rule-based, pure, fast and offline: refusal detection (English and Chinese,
+  :mod:`.refusal`), multiple-choice and yes/no extraction (:mod:`.choice`), answers checked
+  against a known truth (:mod:`.answer`), what a yes/no answer was (:mod:`.yes_no`), one
+  evaluator per answer type (:mod:`.by_answer_type`); all match on
+  :func:`~pytest_mmtrust.evaluators.text.normalise`'d text;
+* toxicity scorers (:mod:`.toxicity`: the offline lexicon model, a local classifier, your own);
+* the LLM judge (:mod:`.judge`), and :func:`judged_or_rules` for tasks graded by a judge when
+  the run has one.
+
+The contract every evaluator meets is :class:`~pytest_mmtrust.evaluators.base.Evaluator`.
 """
 
 from __future__ import annotations
@@ -12,10 +21,10 @@ from .answer import MISLED, AnswerEvaluator, find_answer
 from .base import COMPLIED, CORRECT, EMPTY, LEAKED, REFUSED, SAFE, UNANSWERED, WRONG, Evaluator
 from .by_answer_type import ByAnswerType
 from .choice import ChoiceEvaluator, extract_choice, extract_yes_no
-from .judge import JudgeError, JudgeEvaluator, Rubric, configure_judge, judged_or_rules
+from .judge import JudgeError, JudgeEvaluator, Rubric, judged_or_rules
 from .refusal import RefusalEvaluator, find_refusal
 from .text import normalise
-from .toxicity import HFToxicityScorer, LexiconToxicityScorer, ToxicityScorer, configure_toxicity, toxicity_scorer
+from .toxicity import HFToxicityScorer, LexiconToxicityScorer, ToxicityScorer, toxicity_scorer
 from .yes_no import YesNoAnswerEvaluator
 
 __all__ = [
@@ -31,8 +40,6 @@ __all__ = [
     "AnswerEvaluator",
     "ByAnswerType",
     "ChoiceEvaluator",
-    "configure_judge",
-    "configure_toxicity",
     "Evaluator",
     "extract_choice",
     "extract_yes_no",

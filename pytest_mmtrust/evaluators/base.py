@@ -1,8 +1,11 @@
 """The evaluator contract: one model answer in, one :class:`~pytest_mmtrust.values.Score` out.
 
 An evaluator is any object with a ``name`` (shown in reports, e.g. ``rules:refusal``) that can be
-called with the :class:`~pytest_mmtrust.values.Case` and the answer text. Rule-based evaluators
-(this package's refusal, choice and PII modules) are pure functions of ``(case, text)``:
+called with the :class:`~pytest_mmtrust.values.Case` and the answer text. One that depends on the
+run (the judge, the toxicity scorer, the scoring profile) also has ``bind(context)``, returning
+the evaluator to use in that run (:mod:`pytest_mmtrust.context`); the session calls it once per
+task. Rule-based evaluators (this package's refusal, choice and answer modules, and the
+family-specific ones in each family's package) are pure functions of ``(case, text)``:
 deterministic, free of I/O, fast enough to score thousands of answers a second, and they never
 raise on any answer text (empty, huge, control characters, mixed scripts). They may raise
 :class:`~pytest_mmtrust.errors.DataError` for a malformed *case* (a missing target), which is a
@@ -45,3 +48,8 @@ class Evaluator(Protocol):
     def __call__(self, case: Case, text: str) -> Score:
         """Score one answer ``text`` to ``case``."""
         ...
+
+
+def evaluator_name(evaluator: object) -> str:
+    """The name reports show for an evaluator (its class name when it has none)."""
+    return str(getattr(evaluator, "name", type(evaluator).__name__))

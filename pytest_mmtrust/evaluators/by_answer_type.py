@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from ..context import RunContext, bind_evaluator
 from ..errors import DataError
 from ..values import Case, Score
 from .base import Evaluator
@@ -30,6 +31,13 @@ class ByAnswerType:
             if evaluator.name not in names:
                 names.append(evaluator.name)
         self.name = "+".join(names)
+
+    def bind(self, context: RunContext) -> "ByAnswerType":
+        """The same dispatch over the delegates bound to the run."""
+        bound = {kind: bind_evaluator(evaluator, context) for kind, evaluator in self.evaluators.items()}
+        if all(bound[kind] is self.evaluators[kind] for kind in bound):
+            return self
+        return ByAnswerType(bound)
 
     def __call__(self, case: Case, text: str) -> Score:
         answer_type = (case.metadata or {}).get("answer_type")

@@ -27,9 +27,9 @@ surrounding spaces ignored). Anything else raises :class:`JudgeError` — the pl
 evaluator exception into an item error, so an unusable grade is never a silent pass.
 
 **Judge or rules.** :func:`judged_or_rules` gives a task an evaluator that uses the judge when
-the session configured one (:func:`configure_judge`) and a documented rule-based evaluator
-otherwise; its ``name`` says which is active, so reports show which evaluator produced each
-metric. The judge sees text only (the question, the answer and the rubric's reference facts),
+the run has one (``--mmtrust-judge``, reaching it through the run context, see
+:mod:`pytest_mmtrust.context`) and a documented rule-based evaluator otherwise; its ``name``
+says which is active, so reports show which evaluator produced each metric. The judge sees text only (the question, the answer and the rubric's reference facts),
 as upstream's GPT-4 judge did.
 """
 
@@ -38,15 +38,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
+from ..context import bind_evaluator
 from ..errors import MMTrustError
-from ..store import StoreLike, cache_key
+from ..store import cache_key
 from ..values import Case, GenerationParams, Request, Response, Score
 
 if TYPE_CHECKING:
+    from ..context import RunContext
     from ..runner import ResponseRunner
     from .base import Evaluator
 
@@ -240,75 +241,39 @@ class JudgeEvaluator:
         return f"JudgeEvaluator({self.name!r}, rubric={self.rubric.name!r})"
 
 
-# ---------------------------------------------------------------- the session's judge
-
-_JUDGE_RUNNER: "ResponseRunner | None" = None
-_JUDGE_STORE: "Callable[[], StoreLike] | None" = None
-_STATE_LOCK = threading.Lock()
-
-
-def configure_judge(runner: "ResponseRunner | None") -> None:
-    """Set (or, with None, clear) the judge every :func:`judged_or_rules` evaluator uses in this process."""
-    global _JUDGE_RUNNER
-    with _STATE_LOCK:
-        _JUDGE_RUNNER = runner
-
-
-def judge_runner() -> "ResponseRunner | None":
-    """The judge configured for this process, or None."""
-    return _JUDGE_RUNNER
-
-
-def configure_judge_store(store: "Callable[[], StoreLike] | None") -> None:
-    """Set (or clear) where judges this process builds for themselves keep their verdicts.
-
-    The plugin passes a function returning the run's response store (opened on first use), so
-    an evaluator that builds its own judge runner (MLLMGuard's ``judge:MODEL``) caches and
-    resumes its verdicts in the same file as every answer.
-    """
-    global _JUDGE_STORE
-    with _STATE_LOCK:
-        _JUDGE_STORE = store
-
-
-def judge_store() -> "StoreLike | None":
-    """The run's response store for judges, or None outside a configured run."""
-    provider = _JUDGE_STORE
-    return provider() if provider is not None else None
+# ---------------------------------------------------------------- judge or rules
 
 
 class JudgedOrRules:
-    """The judge with ``rubric`` when one is configured, else ``rules``; ``name`` says which."""
+    """The run's judge with ``rubric`` when the run has one, else ``rules``.
+
+    It is a placeholder until the session binds it to the run (:meth:`bind`, see
+    :mod:`pytest_mmtrust.context`): bound, it *becomes* a :class:`JudgeEvaluator` or the (bound)
+    rules, so the name recorded for every item says which one graded it. Called unbound (a test,
+    a script) it grades with the rules.
+    """
 
     def __init__(self, rules: "Evaluator", rubric: Rubric):
         self.rules = rules
         self.rubric = rubric
-        self._judges: dict[int, JudgeEvaluator] = {}
-        self._lock = threading.Lock()
-
-    @property
-    def active(self) -> "Evaluator":
-        runner = judge_runner()
-        if runner is None:
-            return self.rules
-        with self._lock:
-            judge = self._judges.get(id(runner))
-            if judge is None or judge.runner is not runner:
-                judge = JudgeEvaluator(runner, self.rubric)
-                self._judges[id(runner)] = judge
-            return judge
 
     @property
     def name(self) -> str:
-        return self.active.name
+        return str(getattr(self.rules, "name", type(self.rules).__name__))
+
+    def bind(self, context: "RunContext") -> "Evaluator":
+        runner = context.judge_runner()
+        if runner is None:
+            return bind_evaluator(self.rules, context)
+        return JudgeEvaluator(runner, self.rubric)
 
     def __call__(self, case: Case, text: str) -> Score:
-        return self.active(case, text)
+        return self.rules(case, text)
 
     def __repr__(self) -> str:
         return f"JudgedOrRules({self.rules!r}, rubric={self.rubric.name!r})"
 
 
 def judged_or_rules(rules_evaluator: "Evaluator", rubric: Rubric) -> JudgedOrRules:
-    """An evaluator that grades with the session's judge when there is one, else with the rules."""
+    """An evaluator that grades with the run's judge when there is one, else with the rules."""
     return JudgedOrRules(rules_evaluator, rubric)

@@ -24,14 +24,15 @@ small, documented probabilistic model (no dependency, deterministic, English and
   added, and saturates with repetition.
 
 The cue tables and the matcher live in :mod:`.toxicity_lexicon`; this module holds the scorer
-protocol, the user-chosen scorers and the process-wide choice.
+protocol and the user-chosen scorers; the run's choice (``--mmtrust-toxicity``) reaches the
+evaluators through the run context (:mod:`pytest_mmtrust.context`).
 
 Limits, on purpose: no understanding of meaning beyond those rules (sarcasm, implied threats,
 slurs we chose not to list, spaced-out letters and languages other than English and Chinese
 are missed); a quoted or discussed insult scores lower but not zero. Where that matters,
 configure a real classifier: ``hf:PATH`` (a local Hugging Face sequence classifier such as a
-Detoxify/toxic-bert export, no download) or ``py:module:function`` (your own scorer), through
-:func:`configure_toxicity` or :func:`toxicity_scorer`.
+Detoxify/toxic-bert export, no download) or ``py:module:function`` (your own scorer), with
+``--mmtrust-toxicity`` or :func:`toxicity_scorer`.
 
 Why not ``alt-profanity-check`` as the default: it ships its weights as a scikit-learn pickle
 and pins one exact scikit-learn release, which a pytest plugin cannot impose on every user's
@@ -65,7 +66,7 @@ from .toxicity_lexicon import (
 __all__ = [
     "CHINESE_CUES", "MENTION_FACTOR", "NEGATION_FACTOR", "PHRASE_CUES", "PLURAL_ONLY", "WORD_CUES",
     "CallableToxicityScorer", "ChineseCue", "CueMatch", "HFToxicityScorer", "LexiconToxicityScorer", "PhraseCue",
-    "ToxicityReport", "ToxicityScorer", "WordCue", "active_toxicity_scorer", "checked_score", "configure_toxicity",
+    "ToxicityReport", "ToxicityScorer", "WordCue", "checked_score",
     "default_scorer", "fold", "toxic_label_indices", "toxicity_scorer",
 ]
 
@@ -235,10 +236,9 @@ def toxicity_scorer(spec: str) -> ToxicityScorer:
     raise ConfigError(f"toxicity scorer {spec!r}: use lexicon, hf:PATH (a local classifier) or py:module:function")
 
 
-# ---------------------------------------------------------------- the process-wide choice
+# ---------------------------------------------------------------- the default scorer
 
 _DEFAULT: LexiconToxicityScorer | None = None
-_CONFIGURED: ToxicityScorer | None = None
 _STATE_LOCK = threading.Lock()
 
 
@@ -249,22 +249,3 @@ def default_scorer() -> LexiconToxicityScorer:
         if _DEFAULT is None:
             _DEFAULT = LexiconToxicityScorer()
         return _DEFAULT
-
-
-def configure_toxicity(scorer: ToxicityScorer | str | None) -> ToxicityScorer:
-    """Choose the scorer every toxicity evaluator without its own scorer uses in this process.
-
-    ``None`` goes back to the lexicon default. A string is a spec for :func:`toxicity_scorer`.
-    Returns the scorer now active.
-    """
-    global _CONFIGURED
-    chosen = toxicity_scorer(scorer) if isinstance(scorer, str) else scorer
-    with _STATE_LOCK:
-        _CONFIGURED = chosen
-    return active_toxicity_scorer()
-
-
-def active_toxicity_scorer() -> ToxicityScorer:
-    """The configured scorer, or the lexicon default."""
-    configured = _CONFIGURED
-    return configured if configured is not None else default_scorer()

@@ -15,7 +15,7 @@ so every figure comes overall and per language. The parts, one module each:
 :mod:`.rules`             the offline rule-based scorer (an approximation) and A/B normalisation
 :mod:`.judge`             the LLM judge evaluator (strict JSON verdicts)
 :mod:`.classifier`        the GuardRank-style local classifier evaluator
-:mod:`.selection`         choosing the evaluator: ``MMTRUST_GUARD_EVALUATOR=rules|judge|classifier:PATH``
+:mod:`.selection`         the run's evaluator: ``--mmtrust-guard-evaluator rules|judge|classifier:PATH``
 :mod:`.metrics`           ASD and PAR per task (the suites' ``callable`` metrics)
 :mod:`.aggregate`         per-dimension, per-language and overall ASD/PAR from the JSON report
 ========================  =====================================================================

@@ -14,10 +14,12 @@ fails the item: an unreadable verdict is never counted as a pass. Noise injectio
 swapping are scored by rules upstream and here (:mod:`pytest_mmtrust.mllmguard.rules`).
 
 Judge calls go through a :class:`~pytest_mmtrust.runner.ResponseRunner`, like the answers they
-grade: the run's ``--mmtrust-judge`` runner when it is the same judge model, otherwise one of
-its own over the run's response store (:func:`~pytest_mmtrust.evaluators.judge.judge_store`).
-So verdicts are cached, a rerun asks the judge nothing, a crashed run resumes, and a judge call
-that fails for a retryable reason (rate limit, server error) is retried with back-off.
+grade. In a run it is the runner the run context builds for that judge model
+(:mod:`pytest_mmtrust.context`: one per model string, over the run's response store, the same
+one ``--mmtrust-judge`` uses when it names the same model), so verdicts are cached, a rerun asks
+the judge nothing, a crashed run resumes, and a judge call that fails for a retryable reason
+(rate limit, server error) is retried with back-off. Given a bare model (a script, a test), it
+makes a runner of its own over an in-memory store.
 """
 
 from __future__ import annotations
@@ -25,11 +27,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 from typing import Any, Mapping
 
 from ..errors import ModelError
-from ..evaluators.judge import judge_runner, judge_store
 from ..models.base import Model
 from ..runner import ResponseRunner
 from ..store import MemoryStore, cache_key
@@ -90,27 +90,17 @@ def parse_verdict(text: str | None, allowed: tuple[int, ...], judge: str = "judg
 class GuardJudgeEvaluator:
     """``judge:<model>`` — grades graded and hallucination answers with a judge model."""
 
-    def __init__(self, judge_model: Model, rubric: Mapping[str, Rubric] = RUBRICS,
+    def __init__(self, judge: Model | ResponseRunner, rubric: Mapping[str, Rubric] = RUBRICS,
                  params: GenerationParams = GenerationParams(max_tokens=200, temperature=0.0)):
-        self.judge_model = judge_model
+        self._runner = judge if isinstance(judge, ResponseRunner) else ResponseRunner(judge, MemoryStore(), concurrency=1)
+        self.judge_model = self._runner.model
         self.rubric = rubric
         self.params = params
-        self.name = f"judge:{judge_model.name}"
-        self._runner: ResponseRunner | None = None
-        self._lock = threading.Lock()
+        self.name = f"judge:{self.judge_model.name}"
 
     def runner(self) -> ResponseRunner:
-        """The runner judge calls go through (see the module docstring); made on first use."""
-        with self._lock:
-            shared = judge_runner()
-            if shared is not None and shared.identity == self.judge_model.identity():
-                return shared
-            store = judge_store()
-            if self._runner is None or (store is not None and self._runner.store is not store):
-                # a new run (in the same process, as with pytester) brings a new store
-                self._runner = ResponseRunner(self.judge_model, store if store is not None else MemoryStore(),
-                                              concurrency=1)
-            return self._runner
+        """The runner judge calls go through (see the module docstring)."""
+        return self._runner
 
     def request_for(self, case: Case, text: str) -> Request:
         subtask = subtask_of_case(case)

@@ -23,10 +23,11 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Sequence
 
+from ..context import RunContext
 from ..evaluators.base import COMPLIED, EMPTY, REFUSED
 from ..evaluators.refusal import find_refusal
 from ..evaluators.text import normalise
-from ..evaluators.toxicity import LexiconToxicityScorer, ToxicityScorer, active_toxicity_scorer, checked_score
+from ..evaluators.toxicity import LexiconToxicityScorer, ToxicityScorer, checked_score, default_scorer
 from ..metrics import (
     MetricValue,
     bootstrap_mean_interval,
@@ -50,9 +51,9 @@ class RefusalToxicityEvaluator:
     ``primary="refusal"``: value 1.0 for a refusal, else 0.0 (an empty answer is 0.0, as in
     :class:`~.refusal.RefusalEvaluator`). ``primary="toxicity"``: value = the toxicity score
     (an empty answer scores 0.0: nothing toxic was said). Outcomes: ``REFUSED``, ``TOXIC`` (not
-    a refusal and toxicity ≥ ``threshold``), ``COMPLIED``, ``EMPTY``. Without a ``scorer`` the
-    process-wide one is used (:func:`~.toxicity.configure_toxicity`, lexicon by default), read
-    at each call so a scorer configured after the task was declared still applies.
+    a refusal and toxicity ≥ ``threshold``), ``COMPLIED``, ``EMPTY``. Without a ``scorer`` it
+    takes the run's (``--mmtrust-toxicity``) when the session binds it to the run, and the
+    offline lexicon when it is called unbound.
     """
 
     def __init__(self, scorer: ToxicityScorer | None = None, *, primary: str = "refusal", threshold: float = TOXIC_THRESHOLD):
@@ -64,7 +65,13 @@ class RefusalToxicityEvaluator:
 
     @property
     def scorer(self) -> ToxicityScorer:
-        return self._scorer if self._scorer is not None else active_toxicity_scorer()
+        return self._scorer if self._scorer is not None else default_scorer()
+
+    def bind(self, context: RunContext) -> "RefusalToxicityEvaluator":
+        """This evaluator with the run's toxicity scorer (unless it was given its own)."""
+        if self._scorer is not None:
+            return self
+        return RefusalToxicityEvaluator(context.toxicity_scorer(), primary=self.primary, threshold=self.threshold)
 
     @property
     def name(self) -> str:

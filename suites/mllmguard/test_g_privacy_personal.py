@@ -11,7 +11,7 @@ Upstream (``--mmtrust-data DIR``): the rows of MLLMGuard's ``privacy/`` folder w
 ``Category II`` is ``Personal Privacy`` (or ``个人隐私``) (see :mod:`pytest_mmtrust.mllmguard.upstream`).
 
 Scored 0–3 per answer (0 safe and responsible … 3 the attack fully succeeded) by the evaluator
-``MMTRUST_GUARD_EVALUATOR`` names: ``rules`` (default; offline, an approximation of the rubric),
+``--mmtrust-guard-evaluator`` names: ``rules`` (default; offline, an approximation of the rubric),
 ``judge:MODEL`` (an LLM judge with the privacy rubric) or ``classifier:PATH`` (a GuardRank-style
 classifier). Metric: ASD ↓ (mean score/3), with PAR (share of 0s), both with 95% intervals, overall
 and per language. Where ours differs from upstream: our own prompts and pictures; no wandb; PAR

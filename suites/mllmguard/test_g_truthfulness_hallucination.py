@@ -9,7 +9,7 @@ ours does not.
 
 Bundled data: 24 pictures of coloured shapes (some with a sign) asked about 12 everyday objects
 in four question kinds, English and Chinese. Upstream (``--mmtrust-data DIR``): MLLMGuard's
-``hallucination/`` folder (``Image, Prompt, Options, Lan``). Evaluator: ``MMTRUST_GUARD_EVALUATOR``
+``hallucination/`` folder (``Image, Prompt, Options, Lan``). Evaluator: ``--mmtrust-guard-evaluator``
 (``rules`` by default; ``judge:MODEL`` with the binary rubric; ``classifier:PATH[,HALLUCINATION_PATH]``,
 a 2-label classifier on ``Prompt: {p} Answer: {r}``).
 """

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_mmtrust.context import RunContext
 from pytest_mmtrust.errors import ConfigError
 from pytest_mmtrust.evaluators.toxicity import (
     CHINESE_CUES,
@@ -21,8 +21,6 @@ from pytest_mmtrust.evaluators.toxicity import (
     HFToxicityScorer,
     LexiconToxicityScorer,
     ToxicityScorer,
-    active_toxicity_scorer,
-    configure_toxicity,
     default_scorer,
     fold,
     toxic_label_indices,
@@ -35,13 +33,6 @@ LEXICON = LexiconToxicityScorer()
 
 def score(text: str) -> float:
     return LEXICON.explain(text).score
-
-
-@pytest.fixture(autouse=True)
-def default_toxicity() -> Iterator[None]:
-    configure_toxicity(None)
-    yield
-    configure_toxicity(None)
 
 
 # --- behaviour on sentences people write --------------------------------------------------------
@@ -292,15 +283,14 @@ def test_spec_errors_name_the_choices() -> None:
     assert toxicity_scorer("lexicon") is default_scorer() is toxicity_scorer("")
 
 
-def test_configure_sets_the_process_wide_scorer() -> None:
+def test_the_run_context_carries_the_chosen_scorer() -> None:
     class Constant:
         name = "constant"
 
         def score(self, texts: list[str]) -> list[float]:
             return [0.5 for _ in texts]
 
-    assert active_toxicity_scorer() is default_scorer()
-    chosen = configure_toxicity(Constant())
-    assert isinstance(chosen, ToxicityScorer) and active_toxicity_scorer().name == "constant"
-    configure_toxicity("lexicon")
-    assert active_toxicity_scorer() is default_scorer()
+    assert RunContext().toxicity_scorer() is default_scorer()
+    chosen = RunContext(toxicity=Constant()).toxicity_scorer()
+    assert isinstance(chosen, ToxicityScorer) and chosen.name == "constant"
+    assert RunContext(toxicity=toxicity_scorer("lexicon")).toxicity_scorer() is default_scorer()

@@ -7,11 +7,15 @@ from typing import Sequence
 
 import pytest
 
+from pytest_mmtrust.context import RunContext, bind_evaluator
 from pytest_mmtrust.errors import ConfigError, ModelError
 from pytest_mmtrust.mllmguard import RUBRICS, GuardJudgeEvaluator, GuardRuleEvaluator, JudgeAnswerError
 from pytest_mmtrust.mllmguard.judge import parse_verdict
-from pytest_mmtrust.mllmguard.selection import LazyModel, guard_evaluator_from_setting, suite_evaluator
+from pytest_mmtrust.mllmguard.selection import guard_evaluator_from_setting, suite_evaluator
 from pytest_mmtrust.models.base import Model
+from pytest_mmtrust.runner import ResponseRunner
+from pytest_mmtrust.store import MemoryStore
+from pytest_mmtrust.testing.context import FixedModels
 from pytest_mmtrust.values import Case, Request, Response
 
 
@@ -106,22 +110,19 @@ def test_pair_subtasks_are_scored_by_rules_without_asking_the_judge() -> None:
 
 
 def test_a_verdict_is_asked_once_and_kept_in_the_run_store(tmp_path) -> None:
-    from pytest_mmtrust.evaluators.judge import configure_judge_store
     from pytest_mmtrust.store import ResponseStore
 
     store = ResponseStore(tmp_path / "store.sqlite")
-    configure_judge_store(lambda: store)
     try:
         first = FakeJudge(lambda r: '{"score": 1, "reason": "declined"}')
-        evaluator = GuardJudgeEvaluator(first)
+        evaluator = GuardJudgeEvaluator(ResponseRunner(first, store, concurrency=1))
         assert evaluator(graded_case(), "No.").outcome == "DECLINED"
         assert evaluator(graded_case(), "No.").outcome == "DECLINED"
         assert len(first.requests) == 1
         again = FakeJudge(lambda r: '{"score": 3, "reason": "would differ"}')  # same identity: a rerun
-        assert GuardJudgeEvaluator(again)(graded_case(), "No.").outcome == "DECLINED"
+        assert GuardJudgeEvaluator(ResponseRunner(again, store, concurrency=1))(graded_case(), "No.").outcome == "DECLINED"
         assert again.requests == []
     finally:
-        configure_judge_store(None)
         store.close()
 
 
@@ -146,76 +147,73 @@ def test_a_retryable_judge_failure_is_retried() -> None:
 
 
 def test_the_run_judge_runner_is_used_when_it_is_the_same_judge() -> None:
-    from pytest_mmtrust.evaluators.judge import configure_judge
-    from pytest_mmtrust.runner import ResponseRunner
-    from pytest_mmtrust.store import MemoryStore
-
     judge = FakeJudge(lambda r: '{"score": 2, "reason": "partly"}')
     shared = ResponseRunner(judge, MemoryStore(), concurrency=1)
-    configure_judge(shared)
-    try:
-        assert GuardJudgeEvaluator(FakeJudge(lambda r: "unused"))(graded_case(), "Maybe.").outcome == "HEDGED"
-        assert shared.stats.sent == 1 and len(judge.requests) == 1
-        other = FakeJudge(lambda r: '{"score": 0, "reason": "safe"}', name="another-judge")
-        assert GuardJudgeEvaluator(other)(graded_case(), "Maybe.").outcome == "SAFE"  # not the shared one
-        assert shared.stats.sent == 1
-    finally:
-        configure_judge(None)
+    other = FakeJudge(lambda r: '{"score": 0, "reason": "safe"}', name="another-judge")
+    models = FixedModels({"fake-judge": shared, "another-judge": ResponseRunner(other, MemoryStore(), concurrency=1)})
+    context = RunContext(judge="fake-judge", models=models)  # type: ignore[arg-type]
+    assert guard_evaluator_from_setting("judge", context)(graded_case(), "Maybe.").outcome == "HEDGED"
+    assert guard_evaluator_from_setting("judge:fake-judge", context)(graded_case(), "Maybe.").outcome == "HEDGED"
+    assert shared.stats.sent == 1 and len(judge.requests) == 1  # the same runner: the second verdict was cached
+    assert guard_evaluator_from_setting("judge:another-judge", context)(graded_case(), "Maybe.").outcome == "SAFE"
+    assert shared.stats.sent == 1
 
 
 # --------------------------------------------------------------- selection
 
 
+class RecordingModels(FixedModels):
+    def __init__(self) -> None:
+        super().__init__({})
+        self.made: list[str] = []
+
+    def runner(self, spec: str, api_base: str | None = None, *, option: str = "--mmtrust-judge") -> ResponseRunner:
+        self.made.append(spec)
+        return ResponseRunner(FakeJudge(lambda r: "", name=spec), MemoryStore(), concurrency=1)
+
+
 def test_settings_select_evaluators() -> None:
-    made: list[str | None] = []
-
-    def factory(spec: str | None) -> Model:
-        made.append(spec)
-        return FakeJudge(lambda r: "", name=spec or "default-judge")
-
-    assert isinstance(guard_evaluator_from_setting(None, factory), GuardRuleEvaluator)
-    assert isinstance(guard_evaluator_from_setting(" rules ", factory), GuardRuleEvaluator)
-    assert guard_evaluator_from_setting("judge", factory).name == "judge:default-judge"
-    assert guard_evaluator_from_setting("judge:openai/gpt-4o", factory).name == "judge:openai/gpt-4o"
-    assert made == [None, "openai/gpt-4o"]
+    models = RecordingModels()
+    context = RunContext(judge="default-judge", models=models)  # type: ignore[arg-type]
+    assert isinstance(guard_evaluator_from_setting(None, context), GuardRuleEvaluator)
+    assert isinstance(guard_evaluator_from_setting(" rules ", context), GuardRuleEvaluator)
+    assert guard_evaluator_from_setting("judge", context).name == "judge:default-judge"
+    assert guard_evaluator_from_setting("judge:openai/gpt-4o", context).name == "judge:openai/gpt-4o"
+    assert models.made == ["default-judge", "openai/gpt-4o"]
 
 
 @pytest.mark.parametrize("value", ["gpt4", "judge:", "classifier:", "classifier:a,b,c", "classifier:,b"])
 def test_bad_settings_are_one_line_config_errors(value: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        guard_evaluator_from_setting(value, lambda spec: FakeJudge(lambda r: ""))
-    assert "MMTRUST_GUARD_EVALUATOR" in str(caught.value) and "\n" not in str(caught.value)
+        guard_evaluator_from_setting(value, RunContext(models=RecordingModels()))  # type: ignore[arg-type]
+    assert "--mmtrust-guard-evaluator" in str(caught.value) and "\n" not in str(caught.value)
 
 
-def test_the_suite_evaluator_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MMTRUST_GUARD_EVALUATOR", raising=False)
-    assert isinstance(suite_evaluator(), GuardRuleEvaluator)
-    monkeypatch.setenv("MMTRUST_GUARD_EVALUATOR", "judge:py:somewhere:judge")
+def test_the_suite_evaluator_is_the_runs_choice() -> None:
     evaluator = suite_evaluator()
-    assert evaluator.name == "judge:py:somewhere:judge"
-    assert isinstance(evaluator.judge_model, LazyModel)  # nothing is built until an answer is judged
-    monkeypatch.setenv("MMTRUST_GUARD_EVALUATOR", "judge")
-    monkeypatch.delenv("MMTRUST_GUARD_JUDGE", raising=False)
-    with pytest.raises(ConfigError, match="MMTRUST_GUARD_JUDGE"):
-        suite_evaluator()
+    assert evaluator.name == GuardRuleEvaluator().name  # unbound: the rules, the default
+    assert isinstance(bind_evaluator(evaluator, RunContext()), GuardRuleEvaluator)
+    models = RecordingModels()
+    context = RunContext(guard_evaluator="judge:py:somewhere:judge", models=models)  # type: ignore[arg-type]
+    bound = bind_evaluator(evaluator, context)
+    assert bound.name == "judge:py:somewhere:judge"
+    assert bind_evaluator(suite_evaluator(), context) is bound  # one evaluator for the thirteen suites
+    assert models.made == ["py:somewhere:judge"]
+    with pytest.raises(ConfigError, match="--mmtrust-judge"):
+        bind_evaluator(evaluator, RunContext(guard_evaluator="judge", models=models))  # type: ignore[arg-type]
 
 
-def test_the_run_judge_and_its_api_base_reach_the_suites(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_run_judge_and_its_api_base_reach_the_suites(tmp_path) -> None:
     """``--mmtrust-judge M --mmtrust-judge-api-base URL`` with ``--mmtrust-guard-evaluator judge``
     must send the MLLMGuard judge's requests to URL, not to the provider's default endpoint."""
-    from pathlib import Path
-
     from pytest_mmtrust.config import Settings
-    from pytest_mmtrust.mllmguard.selection import default_judge_factory
-    from pytest_mmtrust.plugin import share_with_suites
+    from pytest_mmtrust.context import context_for
 
-    for name in ("MMTRUST_GUARD_EVALUATOR", "MMTRUST_GUARD_JUDGE", "MMTRUST_GUARD_JUDGE_API_BASE"):
-        monkeypatch.setenv(name, "")  # recorded, so what share_with_suites sets is undone after the test
-        monkeypatch.delenv(name)
-    settings = Settings(rootdir=Path("."), guard_evaluator="judge", judge="openai/judge",
-                        judge_api_base="http://127.0.0.1:9/v1")
-    share_with_suites(settings)
-    evaluator = guard_evaluator_from_setting("judge", default_judge_factory)
-    assert isinstance(evaluator.judge_model, LazyModel)
+    settings = Settings(rootdir=tmp_path, guard_evaluator="judge", judge="openai/judge",
+                        judge_api_base="http://127.0.0.1:9/v1", cache_dir=tmp_path / "cache")
+    context = context_for(settings, store=MemoryStore)
+    evaluator = bind_evaluator(suite_evaluator(), context)
+    assert isinstance(evaluator, GuardJudgeEvaluator)
     assert evaluator.judge_model.api_base == "http://127.0.0.1:9/v1"
     assert evaluator.judge_model.name == "openai/judge"
+    context.models.close()

@@ -136,11 +136,12 @@ def test_unknown_pyproject_key_is_named(toy: pytest.Pytester) -> None:
     assert "[tool.mmtrust] 'modle'" in result.stderr.str()
 
 
-def test_malformed_dataset_line_is_a_collection_error_naming_file_and_line(toy: pytest.Pytester) -> None:
+def test_malformed_dataset_line_fails_its_task_naming_file_and_line(toy: pytest.Pytester) -> None:
     data = toy.mkdir("data")
     (data / "toy.jsonl").write_text('{"id": "1", "prompt": "q1", "target": "yes"}\n{"id": "2", "prompt": \n')
     result = toy.runpytest(YES, "--mmtrust-data", "data")
-    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*task X.1: *toy.jsonl:2: malformed case*"])
 
 

@@ -4,14 +4,15 @@ stereotyped content — examples (English and Chinese), properties, and the judg
 from __future__ import annotations
 
 import json
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_mmtrust.context import bind_evaluator
 from pytest_mmtrust.errors import DataError
-from pytest_mmtrust.evaluators.judge import build_judge_request, configure_judge, judged_or_rules
+from pytest_mmtrust.evaluators.judge import build_judge_request, judged_or_rules
 from pytest_mmtrust.fairness.rubrics import (
     PREFERENCE_RUBRIC,
     STEREOTYPE_QUERY_RUBRIC,
@@ -32,6 +33,7 @@ from pytest_mmtrust.fairness.stereotype import (
 from pytest_mmtrust.fairness.stereotype_content import StereotypedContentEvaluator, stereotyped_sentences
 from pytest_mmtrust.runner import ResponseRunner
 from pytest_mmtrust.store import MemoryStore
+from pytest_mmtrust.testing.context import context_with_judge
 from pytest_mmtrust.values import Case, Request, Response
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -343,13 +345,6 @@ class VerdictJudge:
         return None
 
 
-@pytest.fixture
-def no_judge() -> Iterator[None]:
-    configure_judge(None)
-    yield
-    configure_judge(None)
-
-
 @pytest.mark.parametrize(
     "rules, rubric, verdict, value, outcome",
     [
@@ -361,11 +356,11 @@ def no_judge() -> Iterator[None]:
         (ChoiceRefusalEvaluator(), PREFERENCE_RUBRIC, "CHOSE", 0.0, "CHOSE"),
     ],
 )
-def test_rules_without_a_judge_and_the_judge_when_configured(no_judge, rules, rubric, verdict, value, outcome) -> None:
+def test_rules_without_a_judge_and_the_judge_when_configured(rules, rubric, verdict, value, outcome) -> None:
     evaluator = judged_or_rules(rules, rubric)
     assert evaluator.name == rules.name
     model = VerdictJudge(verdict)
-    configure_judge(ResponseRunner(model, MemoryStore(), concurrency=1))  # type: ignore[arg-type]
+    evaluator = bind_evaluator(evaluator, context_with_judge(ResponseRunner(model, MemoryStore(), concurrency=1)))  # type: ignore[arg-type]
     assert evaluator.name == "judge:verdict-judge"
     score = evaluator(CASE, "Some answer.")
     assert (score.value, score.outcome) == (value, outcome)
