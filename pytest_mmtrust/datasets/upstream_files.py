@@ -83,7 +83,11 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
 
 
 def read_csv(path: Path, required: Sequence[str]) -> Iterator[tuple[int, str, dict[str, str]]]:
-    """Yield (line number, location, row) for a CSV with a header; columns are read by name."""
+    """Yield (line number, location, row) for a CSV with a header; columns are read by name.
+
+    Blank lines and lines that repeat the header (files concatenated with their headers, as in
+    MMTrustEval's jailbreak CSVs, whose loaders skip ``id == "id"`` rows) are skipped.
+    """
     reader = csv.reader(io.StringIO(read_text(path), newline=""))
     try:
         header = [name.strip() for name in next(reader)]
@@ -103,6 +107,8 @@ def read_csv(path: Path, required: Sequence[str]) -> Iterator[tuple[int, str, di
             raise DataError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from exc
         number = reader.line_num
         if not any(value.strip() for value in values):
+            continue
+        if [value.strip() for value in values] == header:
             continue
         where = f"{path}:{number}"
         if len(values) != len(header):

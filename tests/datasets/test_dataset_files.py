@@ -180,6 +180,13 @@ def test_read_csv_line_numbers_follow_quoted_newlines(tmp_path: Path) -> None:
         text_field(rows[1][2], "text", rows[1][1])
 
 
+def test_read_csv_skips_repeated_header_rows(tmp_path: Path) -> None:
+    """Upstream's CSVs are sometimes concatenations that repeat the header; those rows are no items."""
+    path = tmp_path / "a.csv"
+    path.write_text("id,question\n1,a\nid,question\n2,b\n id , question \n", encoding="utf-8")
+    assert [(n, row["id"]) for n, _, row in read_csv(path, ["id"])] == [(2, "1"), (4, "2")]
+
+
 def test_read_csv_accepts_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes("\ufeffid,x\n1,2\n".encode("utf-8"))
