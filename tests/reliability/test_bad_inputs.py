@@ -87,6 +87,7 @@ MANIFEST_LINES: list[tuple[str, bytes, str]] = [
     ("absolute image path", line(images=["/etc/hostname"]).encode(), "image path '/etc/hostname' is absolute"),
     ("Windows absolute image path", line(images=["C:\\secret.png"]).encode(), "is absolute"),
     ("image symlink out of the folder", line(images=["link.png"]).encode(), "image path 'link.png' leads outside the data folder"),
+    ("image symlink loop", line(images=["loop.png"]).encode(), "image path 'loop.png' cannot be used (a symlink loop)"),
     ("empty image path", line(images=[""]).encode(), "image not found: the image path is empty"),
     ("image path with a NUL", line(images=["a\u0000.png"]).encode(), "contains a NUL character"),
 ]
@@ -100,6 +101,7 @@ def data_folder(tmp_path: Path) -> Path:
     outside = tmp_path / "secret.png"
     Image.new("RGB", (4, 4), "blue").save(outside)
     os.symlink(outside, root / "link.png")
+    os.symlink(root / "loop.png", root / "loop.png")
     return root
 
 
