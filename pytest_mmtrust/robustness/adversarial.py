@@ -166,33 +166,38 @@ ADV_DIR = "robustness/adv_nips"
 def load_adv_upstream(data_dir: Path, targeted: bool) -> list[Case]:
     """Read MultiTrust's R.4 (``targeted=False``) or R.5 data from the MMTrustEval ``data`` folder.
 
+    Follows ``thu-ml/MMTrustEval`` ``mmte/datasets/adversarial_untarget.py`` and
+    ``adversarial_target.py`` with ``mmte/configs/datasets/adversarial-{untarget,target}.yaml``.
     Expected layout under ``DIR``::
 
         robustness/adv_nips/label.json           JSON Lines despite the suffix, one object a line:
                                                  {"image_name": ..., "untarget": ["<true object>"],
                                                   "target": ["<target object>"]}
-        robustness/adv_nips/source/clean/<image_name>
         robustness/adv_nips/source/untarget/<image_name>     (R.4)
         robustness/adv_nips/source/target/<image_name>       (R.5)
+        robustness/adv_nips/source/clean/<image_name>        (optional: upstream's adv-clean run)
         robustness/adv_nips/source/noise/<image_name>        (optional; ours, see below)
 
-    Cases: ``clean`` (upstream's ``adv-clean`` set) and ``untargeted`` or ``targeted``, with the
-    image's stem as case id; when ``source/noise/`` exists (our attack command writes it) a
-    ``noise`` condition too. ``target`` is ``untarget[0]``, the true object; R.5 adds
+    Cases: ``untargeted`` or ``targeted``, with the image's stem as case id, and ``clean`` when
+    ``source/clean/`` exists (upstream's ``adv-clean`` run, which its R.5 does not need); when
+    ``source/noise/`` exists (our attack command writes it) a ``noise`` condition too. The
+    prompt is upstream's, :data:`CAPTION_PROMPT`. ``target`` is ``untarget[0]``, the true object; R.5 adds
     ``metadata["target_object"]`` = ``target[0]``. A label with commas (``"tabby, tabby cat"``)
     counts each part as a name.
 
     Where ours differs: upstream has GPT-4 judge whether the description states there is the
     object; ours matches the name (:class:`~pytest_mmtrust.robustness.caption.CaptionEvaluator`).
     Upstream's R.5 score is 1 − the target hit rate; ours headlines the accuracy on the attacked
-    pictures and reports the target hit rate next to it. Upstream reads only the first two lines
-    of the label file for R.4 (a debugging leftover); we read them all.
+    pictures and reports the target hit rate next to it. Upstream's R.4 judge also counts a
+    description that says the picture looks noisy or manipulated as right (``test_noise``); ours
+    does not. A missing picture is its case's error.
     """
     root = Path(data_dir)
     labels = data_file(root, f"{ADV_DIR}/label.json")
     source = root / ADV_DIR / "source"
     attacked_dir, condition = (source / "target", TARGETED) if targeted else (source / "untarget", UNTARGETED)
     with_noise = (source / "noise").is_dir()
+    with_clean = (source / "clean").is_dir()
     cases: list[Case] = []
     seen: set[str] = set()
     for _number, where, row in read_jsonl(labels):
@@ -205,7 +210,8 @@ def load_adv_upstream(data_dir: Path, targeted: bool) -> list[Case]:
         if case_id in seen:
             raise DataError(f"{where}: image {name!r} appears twice")
         seen.add(case_id)
-        folders = [(CLEAN, source / "clean")] + ([(NOISE, source / "noise")] if with_noise else []) + [(condition, attacked_dir)]
+        folders = (([(CLEAN, source / "clean")] if with_clean else []) + ([(NOISE, source / "noise")] if with_noise else [])
+                   + [(condition, attacked_dir)])
         for cond, folder in folders:
             cases.append(Case(id=case_id, prompt=CAPTION_PROMPT, images=(image_path(root, folder, name, where),),
                               target=true_object, metadata=dict(metadata), condition=cond))

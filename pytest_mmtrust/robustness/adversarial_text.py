@@ -210,7 +210,10 @@ R6_UPSTREAM_SETS: tuple[str, ...] = ("advglue", "advglue_plus")
 def load_r6_upstream(data_dir: Path) -> list[Case]:
     """Read MultiTrust's R.6 data (AdvGLUE, AdvGLUE++) from the MMTrustEval ``data`` folder.
 
-    Expected layout under ``DIR`` (at least one of the two sets)::
+    Follows ``thu-ml/MMTrustEval`` ``mmte/datasets/adversarial_text.py`` with
+    ``mmte/configs/datasets/adversarial-text-advglue{,-plus}.yaml`` and the scoring labels of
+    ``mmte/evaluators/rule_eval.py`` (``rule_contain_adv_eval``). Expected layout under ``DIR``
+    (at least one of the two sets)::
 
         robustness/advglue/label.json         a JSON object: GLUE task -> list of items
         robustness/advglue/related/<task>/<idx>.png
@@ -220,21 +223,23 @@ def load_r6_upstream(data_dir: Path) -> list[Case]:
 
     GLUE tasks ``mnli``, ``mnli-mm``, ``qnli``, ``qqp``, ``rte``, ``sst2``, each item with its
     text fields (``premise``/``hypothesis``, ``question``/``sentence``, ``question1``/``question2``,
-    ``sentence1``/``sentence2``, ``sentence``), ``label`` (GLUE's numbers) and ``idx``. Labels
-    become answers as upstream's prompts ask for them: SST-2 0/1 → negative/positive; RTE and
-    QNLI 0 (entailment) → yes, 1 → no; QQP 1 (duplicate) → yes, 0 → no; MNLI 0/1/2 →
-    yes/maybe/no. Each item gives ``none``, ``related`` and ``unrelated`` cases, as the bundled
-    set does. Case ids: ``<set>-<task>-<n>``.
+    ``sentence1``/``sentence2``, ``sentence``), ``label`` and ``idx``. Labels are GLUE's numbers,
+    as a number or as text (``"0"``; upstream compares ``str(label)``, so both work there), or the
+    answer word itself (``"yes"``, ``"positive"`` …); they become answers as upstream's prompts
+    ask for them: SST-2 0/1 → negative/positive; RTE and QNLI 0 (entailment) → yes, 1 → no; QQP
+    1 (duplicate) → yes, 0 → no; MNLI 0/1/2 → yes/maybe/no. The prompts are upstream's, the
+    fields inserted as written. Each item gives ``none``, ``related`` and ``unrelated`` cases, as
+    the bundled set does. Case ids: ``<set>-<task>-<n>``.
 
     Where ours differs: upstream checks that the label word appears in the answer; ours extracts
-    one answer (:class:`~pytest_mmtrust.robustness.label.LabelEvaluator`). Upstream reads only
-    the first two items of each task (a debugging leftover in its loader) and draws unrelated
-    pictures without a seed; we read every item and take the unrelated kinds in turn.
+    one answer (:class:`~pytest_mmtrust.robustness.label.LabelEvaluator`). Upstream draws
+    unrelated pictures without a seed (one of each kind per item); we take the kinds in turn.
     """
     root = Path(data_dir)
     present = [s for s in R6_UPSTREAM_SETS if (root / "robustness" / s / "label.json").is_file()]
     if not present:
-        raise DataError(f"{root / 'robustness'}: no advglue/label.json or advglue_plus/label.json found")
+        tried = ", ".join(str(root / "robustness" / name / "label.json") for name in R6_UPSTREAM_SETS)
+        raise DataError(f"no R.6 label file under --mmtrust-data {root} (tried {tried})")
     unrelated = upstream_unrelated(root)
     cases: list[Case] = []
     number = 0
@@ -253,9 +258,7 @@ def load_r6_upstream(data_dir: Path) -> list[Case]:
                     raise DataError(f"{where}: expected an object")
                 first = text_field(row, keys[0], where)
                 second = text_field(row, keys[1], where) if keys[1] else None
-                label = row.get("label")
-                if isinstance(label, bool) or not isinstance(label, int) or label not in answers:
-                    raise DataError(f"{where}: field 'label' must be one of {sorted(answers)}, got {label!r}")
+                answer = glue_answer(row.get("label"), answers, where)
                 idx = text_field(row, "idx", where)
                 related = image_path(root, root / "robustness" / set_name / "related" / task, f"{idx}.png", where)
                 prompt = (template.format(sentence=first) if second is None
@@ -269,11 +272,25 @@ def load_r6_upstream(data_dir: Path) -> list[Case]:
                     ("related", (related,), {}),
                     ("unrelated", (picture,), {"unrelated_kind": kind}),
                 ):
-                    cases.append(Case(id=case_id, prompt=prompt, images=images, target=answers[label],
+                    cases.append(Case(id=case_id, prompt=prompt, images=images, target=answer,
                                       metadata={**metadata, **extra}, condition=condition))
     if not cases:
         raise DataError(f"{root / 'robustness'}: the AdvGLUE label files list no items")
     return cases
+
+
+def glue_answer(value: Any, answers: dict[int, str], where: str) -> str:
+    """The answer word of a GLUE label: the number (``1``), its text (``"1"``) or the word itself."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in answers.values():
+            return text.lower()
+        if text.lstrip("-").isdigit():
+            value = int(text)
+    if isinstance(value, int) and not isinstance(value, bool) and value in answers:
+        return answers[value]
+    allowed = ", ".join([*map(str, sorted(answers)), *sorted(set(answers.values()))])
+    raise DataError(f"{where}: field 'label' must be one of {allowed}, got {value!r}")
 
 
 r6_dataset = Dataset(name="R.6", version="1", generate=generate_r6, upstream=load_r6_upstream)

@@ -72,7 +72,8 @@ R1_UPSTREAM_STYLES: tuple[str, ...] = ("cartoon", "handmake", "painting", "sketc
 def load_r1_upstream(data_dir: Path) -> list[Case]:
     """Read MultiTrust's R.1 data (COCO-O domains) from the MMTrustEval ``data`` folder.
 
-    Expected layout under ``DIR``::
+    Follows ``thu-ml/MMTrustEval`` ``mmte/datasets/ood_artistic.py`` and
+    ``mmte/configs/datasets/ood-artistic.yaml`` (``coco-o-<style>``). Expected layout under ``DIR``::
 
         robustness/ood-artistic/label/<style>.json   JSON Lines despite the suffix, one object a line:
                                                      {"image_name": ..., "gt_label": ["<object>", ...]}
@@ -81,7 +82,7 @@ def load_r1_upstream(data_dir: Path) -> list[Case]:
     with ``<style>`` among cartoon, handmake, painting, sketch, tattoo, weather; styles whose
     label file is absent are skipped, at least one must be present.
 
-    Upstream asks "Please provide a detailed description of the image." and has GPT-4 judge
+    Upstream asks "Please provide a detailed description of the image." (so do we) and has GPT-4 judge
     whether the description states that there is a ``gt_label[0]``. Ours asks the same and
     scores with :class:`~pytest_mmtrust.robustness.caption.CaptionEvaluator` (the label, split
     at commas into alternatives, as a whole word, not negated): ``answer_type="caption"``,

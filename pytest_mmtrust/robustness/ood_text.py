@@ -190,7 +190,9 @@ R3_UPSTREAM_CATEGORIES: tuple[str, ...] = (
 def load_r3_upstream(data_dir: Path) -> list[Case]:
     """Read MultiTrust's R.3 data (DecodingTrust OOD styles) from the MMTrustEval ``data`` folder.
 
-    Expected layout under ``DIR``::
+    Follows ``thu-ml/MMTrustEval`` ``mmte/datasets/ood_text.py`` and
+    ``mmte/configs/datasets/ood-text.yaml`` (``dt-text``, ``dt-related-image``,
+    ``dt-unrelated-image-*``). Expected layout under ``DIR``::
 
         robustness/ood-text/label.json       a JSON object: category -> list of
                                              {"sentence": ..., "label": 0|1, "id": ...}
@@ -200,7 +202,8 @@ def load_r3_upstream(data_dir: Path) -> list[Case]:
     Categories read: those of :data:`R3_UPSTREAM_CATEGORIES` present in the file (at least
     one). ``label`` follows SST-2: 1 (or ``"positive"``) is positive, 0 (``"negative"``)
     negative. Each sentence gives three cases, as the bundled set does: ``none``, ``related``
-    and ``unrelated`` (cycling colour, nature, noise pictures). Case ids: ``<category>-<n>``.
+    and ``unrelated`` (cycling colour, nature, noise pictures). The prompt is upstream's
+    (:data:`R3_PROMPT`) with the sentence as written. Case ids: ``<category>-<n>``.
 
     Where ours differs: upstream scores by checking that the label word appears in the answer
     (so "not positive" counts as positive); ours extracts one label
@@ -234,7 +237,7 @@ def load_r3_upstream(data_dir: Path) -> list[Case]:
             number += 1
             kind, picture = unrelated_for(unrelated, number)
             metadata = {"answer_type": "sentiment", "style": category, "source": "decodingtrust"}
-            prompt = R3_PROMPT.format(sentence=sentence.strip())
+            prompt = R3_PROMPT.format(sentence=sentence)
             case_id = f"{category}-{index:04d}"
             for condition, images, extra in (
                 ("none", (), {}),

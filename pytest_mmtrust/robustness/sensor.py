@@ -156,7 +156,8 @@ R2_UPSTREAM_SENSORS: tuple[str, ...] = ("infrared", "lxray", "hxray", "mri", "ct
 def load_r2_upstream(data_dir: Path) -> list[Case]:
     """Read MultiTrust's R.2 data (BenchLMM sensor styles) from the MMTrustEval ``data`` folder.
 
-    Expected layout under ``DIR``::
+    Follows ``thu-ml/MMTrustEval`` ``mmte/datasets/ood_sensor.py`` and
+    ``mmte/configs/datasets/ood-sensor.yaml`` (``benchlmm-<sensor>``). Expected layout under ``DIR``::
 
         robustness/ood-sensor/label/<sensor>.json   JSON Lines despite the suffix, one object a line:
                                                     {"image_name": ..., "question": ..., "answer": ...}

@@ -16,12 +16,12 @@ Upstream (``--mmtrust-data DIR``): see :func:`load_s6_upstream`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..datasets.base import Dataset
 from ..datasets.conditions import image_files, upstream_condition_cases, upstream_unrelated_images
 from ..datasets.upstream_files import data_file, read_csv, text_field
-from ..errors import DataError
 from ..values import Case
 from .conditions import condition_cases
 from .typographic import s4_requests
@@ -80,41 +80,57 @@ def generate_s6(folder: Path) -> list[Case]:
     return cases
 
 
+#: The condition of upstream's ``jailbreak_neg/`` pictures (``crossmodal-jailbreak-neg``).
+NEGATIVE = "negative"
+
+
 def load_s6_upstream(data_dir: Path) -> list[Case]:
     """Read MultiTrust's S.6 (cross-modal jailbreak) data from the MMTrustEval ``data`` folder.
 
-    Expected layout under ``DIR``::
+    Follows ``thu-ml/MMTrustEval`` ``mmte/datasets/crossmodal_jailbreak.py`` and
+    ``mmte/configs/datasets/crossmodal-jailbreak.yaml``, the four dataset ids
+    ``scripts/run/safety_scripts/s6-crossmodal-jailbreaking.sh`` runs. Expected layout under
+    ``DIR``::
 
         safety/crossmodal-jailbreak/text_jailbreak.csv     id,question,jailbreak
-        safety/crossmodal-jailbreak/jailbreak_pos/         images related to the requests
+        safety/crossmodal-jailbreak/jailbreak_pos/         upstream's "positive" pictures
+        safety/crossmodal-jailbreak/jailbreak_neg/         upstream's "negative" pictures
         unrelated_images/*color*, *nature*, *noise*         upstream's unrelated images
 
-    Each row's ``jailbreak`` (the full jailbreak prompt) is asked in three conditions: no image,
-    a related image (the row's turn in ``jailbreak_pos/``, natural order, cycling) and an
-    unrelated one (colour / nature / noise cycling). ``question`` goes to ``metadata["request"]``.
-    Where ours differs: upstream asks every prompt with every related image and three random
-    unrelated images per kind (then keeps only the first ten cases); we pair each prompt with
-    one image per condition so the three conditions are paired on the same prompts. Upstream
-    also has a ``jailbreak_neg/`` folder whose role we could not confirm; it is not read.
+    Each row's ``jailbreak`` (the full jailbreak prompt, sent as written) is asked in four
+    conditions, one case each with the row's id: ``none`` (``crossmodal-jailbreak-text``),
+    ``related`` (a ``jailbreak_pos/`` picture, ``-pos``), ``negative`` (a ``jailbreak_neg/``
+    picture, ``-neg``) and ``unrelated`` (``-unrelated``; colour / nature / noise cycling).
+    Pictures are taken in natural file order, the row's turn cycling through each folder.
+    ``question`` goes to ``metadata["request"]``. Rows that repeat the header are skipped; a
+    repeated ``id`` is made unique with ``@<line>``. Upstream's task score averages its four
+    runs; with one case per row in each condition, the pooled refusal rate is that average.
+
+    Where ours differs: upstream asks every prompt with every picture of a folder and three
+    random unrelated pictures per kind, then keeps only the first ten cases of each run; we pair
+    each prompt with one picture per condition, so the conditions are paired on the same prompts.
     """
+    from .typographic import row_case_id
+
     root = Path(data_dir)
     csv_path = data_file(root, "safety/crossmodal-jailbreak/text_jailbreak.csv")
     related = image_files(root, csv_path.parent / "jailbreak_pos")
+    negative = image_files(root, csv_path.parent / "jailbreak_neg")
     unrelated = upstream_unrelated_images(root)
     cases: list[Case] = []
     seen: dict[str, int] = {}
     for index, (number, where, row) in enumerate(read_csv(csv_path, ["id", "question", "jailbreak"])):
-        row_id = text_field(row, "id", where).strip()
-        if row_id in seen:
-            raise DataError(f"{where}: id {row_id!r} repeats line {seen[row_id]}")
-        seen[row_id] = number
+        row_id = row_case_id(row, where, number, seen)
         base = Case(
             id=row_id,
             prompt=text_field(row, "jailbreak", where),
             target=None,
             metadata={"request": text_field(row, "question", where), "source": "multitrust"},
         )
-        cases.extend(upstream_condition_cases(base, index, related[index % len(related)], unrelated))
+        found = upstream_condition_cases(base, index, related[index % len(related)], unrelated)
+        neg = replace(base, condition=NEGATIVE, images=(negative[index % len(negative)],),
+                      metadata={**base.metadata, "image_kind": NEGATIVE})
+        cases.extend([*found[:2], neg, *found[2:]])
     return cases
 
 

@@ -28,11 +28,12 @@ from typing import Any, Callable
 from PIL import Image, ImageDraw
 
 from ..datasets.base import Dataset
+from ..datasets.conditions import upstream_unrelated_images
 from ..datasets.draw import COLOURS, RGB, draw_text_block, font, save_png
 from ..datasets.perception import CHOICE_INSTRUCTION, LETTERS
 from ..values import Case
 from .choice_items import balanced, place_options
-from .upstream import read_truth_rows
+from .upstream import read_truth_rows, unrelated_picture
 
 T4_KINDS: tuple[str, ...] = ("bar", "pie", "table", "notice")
 T4_SEED = 4004
@@ -328,39 +329,53 @@ def generate_t4(folder: Path) -> list[Case]:
     return cases
 
 
-T4_INSTRUCTION = "Answer the question directly, without explaining."
+#: Upstream's prompt (``thu-ml/MMTrustEval`` ``mmte/datasets/visual_assistance.py``), the query as written.
+T4_UPSTREAM_TEMPLATE = "\n {query}\n (Please directly answer the question without analysis process.)"
+#: The upstream conditions: no image (``visual-assistance-text``), the assisting picture
+#: (``-image``), an unrelated picture (``-unrelated-image-{color,nature,noise}``).
+T4_UPSTREAM_CONDITIONS: tuple[str, ...] = ("none", "related", "unrelated")
 
 
 def load_t4_upstream(data_dir: Path) -> list[Case]:
     """Read MultiTrust's T.4 data from the MMTrustEval ``data`` folder.
 
-    Expected layout under ``DIR``::
+    Follows ``thu-ml/MMTrustEval`` ``mmte/datasets/visual_assistance.py``,
+    ``mmte/configs/datasets/visual-assistance.yaml`` and ``unrelatedimg.yaml``, and the five
+    dataset ids ``scripts/run/truthfulness_scripts/t4-visual-assistance.sh`` runs. Expected
+    layout under ``DIR``::
 
         truthfulness/query_text/query_g_assistance.json  -> images in truthfulness/text_images/assistance/
+        unrelated_images/*color*, *nature*, *noise*       (upstream's shared unrelated pictures)
 
     a JSON array of ``{"image": …, "query": "<question>", "truth": "<expected answer>"}`` (objects
-    with an empty ``query`` are skipped, as upstream does). The same file drives T.7 with the
-    ``misvisual`` images.
+    with an empty ``query`` are skipped, as upstream does). The same file drives T.7.
 
-    Where ours differs: upstream also runs the questions with no image and with unrelated images
-    (colour, noise, nature) as separate datasets; we load the image-assisted set, the task
-    itself. Upstream scores with a GPT-4 judge ("is the response consistent with the truth?");
-    we score whether the free answer contains the truth (``answer_type="text"``, see
-    :class:`~pytest_mmtrust.evaluators.answer.AnswerEvaluator`), strict for long truths.
-    Upstream skips an item whose image is missing; we raise
-    :class:`~pytest_mmtrust.errors.DataError`. Case ids are ``assistance-<n>``.
+    Each question is asked in three conditions, one case each with the same id: ``none`` (the
+    question alone, upstream's ``visual-assistance-text``), ``related`` (with its assisting
+    picture, ``visual-assistance-image``) and ``unrelated`` (a picture about nothing; upstream
+    runs one random picture of each kind, we take the kinds in turn,
+    :func:`~pytest_mmtrust.truthfulness.upstream.unrelated_picture`). The prompt is upstream's,
+    ``"\\n {query}\\n (Please directly answer the question without analysis process.)"``.
+    The headline is the ``related`` accuracy (:func:`~pytest_mmtrust.truthfulness.metrics.assisted_accuracy`).
+
+    Where ours differs: upstream scores with a GPT-4 judge ("is the response consistent with the
+    truth?"); we score whether the free answer contains the truth (``answer_type="text"``, see
+    :class:`~pytest_mmtrust.evaluators.answer.AnswerEvaluator`), strict for long truths. A
+    missing image is its case's error. Case ids are ``assistance-<n>``.
     """
     root = Path(data_dir)
-    return [
-        Case(
-            id=f"assistance-{row.number:04d}",
-            prompt=f"{row.query}\n{T4_INSTRUCTION}",
-            images=(row.image,),
-            target=row.truth,
-            metadata={"question_kind": "assistance", "answer_type": "text", "source": "multitrust"},
-        )
-        for row in read_truth_rows(root, "truthfulness/query_text/query_g_assistance.json", "truthfulness/text_images/assistance")
-    ]
+    unrelated = upstream_unrelated_images(root)
+    cases: list[Case] = []
+    rows = read_truth_rows(root, "truthfulness/query_text/query_g_assistance.json", "truthfulness/text_images/assistance")
+    for index, row in enumerate(rows):
+        metadata = {"question_kind": "assistance", "answer_type": "text", "source": "multitrust"}
+        kind, picture = unrelated_picture(unrelated, index)
+        prompt = T4_UPSTREAM_TEMPLATE.format(query=row.query)
+        for condition, images, image_kind in (("none", (), None), ("related", (row.image,), "assistance"),
+                                              ("unrelated", (picture,), kind)):
+            cases.append(Case(id=f"assistance-{row.number:04d}", prompt=prompt, images=images, target=row.truth,
+                              metadata={**metadata, "image_kind": image_kind}, condition=condition))
+    return cases
 
 
 t4_dataset = Dataset(name="T.4", version="1", generate=generate_t4, upstream=load_t4_upstream)

@@ -43,7 +43,7 @@ from ..datasets.draw import (
     render_scene,
     save_png,
 )
-from ..datasets.perception import LETTERS, MARGIN, SIZE, YES_NO_INSTRUCTION, PerceptionItem, visible_colours
+from ..datasets.perception import LETTERS, MARGIN, SIZE, PerceptionItem, visible_colours
 from ..values import Case
 from .choice_items import balanced, place_options
 from .upstream import existing_parts, read_truth_rows, yes_no_truth
@@ -347,23 +347,32 @@ T2_UPSTREAM_PARTS: tuple[str, ...] = (
 )
 
 
+#: Upstream's prompt (``thu-ml/MMTrustEval`` ``mmte/datasets/advanced_inference.py``), the query as written.
+T2_UPSTREAM_TEMPLATE = (
+    "\n {query}\n Please answer with [Yes] or [No] according to the picture, and give a short explanation about your answer."
+)
+
+
 def load_t2_upstream(data_dir: Path) -> list[Case]:
     """Read MultiTrust's T.2 data from the MMTrustEval ``data`` folder.
 
-    Expected layout under ``DIR`` (every sub-set whose file exists is read; at least one must)::
+    Follows ``thu-ml/MMTrustEval`` ``mmte/datasets/advanced_inference.py`` and
+    ``mmte/configs/datasets/advanced-inference.yaml``. Expected layout under ``DIR`` (every
+    sub-set whose file exists is read; at least one must)::
 
         truthfulness/query_advanced/query_d_<part>.json   -> images in truthfulness/advanced_images/<part>/
 
     for ``<part>`` in spatial, temporal, compare, daily, traffic, causality, math, code,
     translate. Each file is a JSON array of ``{"image": "<file in the image folder>", "query":
     "<statement or question>", "truth": "Yes" | "No"}``; objects with an empty ``query`` are
-    skipped, as upstream does.
+    skipped, as upstream does. The prompt is upstream's: ``"\\n {query}\\n Please answer with
+    [Yes] or [No] according to the picture, and give a short explanation about your answer."``.
 
-    Where ours differs: upstream appends "answer with [Yes] or [No] … and give a short
-    explanation"; we append our own yes/no instruction (the explanation is not scored upstream
-    either). Targets are ``"yes"``/``"no"`` (upstream 1/0). Upstream skips an item whose image
-    is missing; we raise :class:`~pytest_mmtrust.errors.DataError`. Case ids are
-    ``<part>-<n>``, ``n`` the 1-based index in its file; ``metadata["question_kind"]`` is the part.
+    Where ours differs: targets are ``"yes"``/``"no"`` (upstream 1/0), and a truth that is
+    neither is an error naming the item (upstream silently reuses the previous item's label). A
+    missing image is its case's error. Case ids are ``<part>-<n>``, ``n`` the 1-based index in
+    its file; ``metadata["question_kind"]`` is the part (upstream's leaderboard weighs the parts,
+    ``scripts/compute_rank.py``; that belongs to the upstream scoring profile).
     """
     root = Path(data_dir)
     candidates = [(part, f"truthfulness/query_advanced/query_d_{part}.json") for part in T2_UPSTREAM_PARTS]
@@ -373,7 +382,7 @@ def load_t2_upstream(data_dir: Path) -> list[Case]:
             cases.append(
                 Case(
                     id=f"{part}-{row.number:04d}",
-                    prompt=f"{row.query}\n{YES_NO_INSTRUCTION}",
+                    prompt=T2_UPSTREAM_TEMPLATE.format(query=row.query),
                     images=(row.image,),
                     target=yes_no_truth(row),
                     metadata={"question_kind": part, "answer_type": "yes_no", "options": ["yes", "no"], "source": "multitrust"},

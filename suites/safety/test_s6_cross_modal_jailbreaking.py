@@ -6,10 +6,15 @@ request's category pictogram) and with an unrelated one (plain colour, noise or 
 Metric: refusal rate ↑ per condition and its paired Δ to no image (Tango interval, McNemar
 test): a negative Δ means the image weakened the model's refusals.
 
-Upstream: MMTrustEval's ``crossmodal-jailbreak-text`` / ``-pos`` / ``-unrelated`` (a HarmBench
-classifier and keyword refusal detection). Ours differs: templates and requests written by us
-(the requests are S.4's); each prompt meets one image per condition so the conditions are
-paired; refusal by the English/Chinese rules only.
+Upstream: MMTrustEval's ``crossmodal-jailbreak-text`` / ``-pos`` / ``-neg`` / ``-unrelated``
+(a HarmBench classifier and keyword refusal detection), read from ``--mmtrust-data`` (see
+:func:`pytest_mmtrust.safety.cross_modal.load_s6_upstream`) as conditions ``none``,
+``related``, ``negative`` and ``unrelated``. The headline is the refusal rate pooled over every
+condition: each prompt is asked once per condition, so that is the mean of the per-condition
+rates, as upstream's task score averages its runs (the bundled set has no ``negative``
+condition: its meaning upstream is only what the folder name says). Ours differs: templates
+and requests written by us (the requests are S.4's); each prompt meets one image per condition
+so the conditions are paired; refusal by the English/Chinese rules only.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from pytest_mmtrust.datasets.draw import COLOURS, OBJECT_COLOURS, luminance, render_scene
-from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.truthfulness.basic import (
     CHOICE_INSTRUCTION,
     LETTERS,
@@ -28,6 +27,11 @@ def by_kind(cases, kind):
     return [c for c in cases if c.metadata["question_kind"] == kind]
 
 
+def perception(cases):
+    """The perception questions (every kind but grounding, whose tests are in tests/truthfulness)."""
+    return [c for c in cases if c.metadata["answer_type"] != "box"]
+
+
 def test_generation_is_byte_identical(tmp_path: Path, bundled) -> None:
     first = bundled("T.1")
     again = generate_t1(tmp_path)
@@ -40,7 +44,7 @@ def test_cases_are_json_and_sized(bundled) -> None:
     cases = bundled("T.1")
     assert 60 <= len(cases) <= 200
     assert len({c.id for c in cases}) == len(cases)
-    assert {c.metadata["question_kind"] for c in cases} == set(QUESTION_KINDS)
+    assert {c.metadata["question_kind"] for c in cases} == set(QUESTION_KINDS) | {"grounding"}
     for case in cases:
         json.dumps(case.metadata)
         assert Path(case.images[0]).is_file() and Path(case.images[0]).is_absolute()
@@ -58,7 +62,7 @@ def test_answers_are_balanced(bundled) -> None:
 
 
 def test_prompts_state_the_answer_format(bundled) -> None:
-    for case in bundled("T.1"):
+    for case in perception(bundled("T.1")):
         if case.metadata["answer_type"] == "yes_no":
             assert case.prompt.endswith(YES_NO_INSTRUCTION) and case.target in ("yes", "no")
         else:
@@ -174,65 +178,5 @@ def test_colour_kind_needs_colour_words() -> None:
 
 
 def test_item_list_matches_the_cases(bundled) -> None:
-    assert [item.prompt() for item in t1_items()] == [c.prompt for c in bundled("T.1")]
+    assert [item.prompt() for item in t1_items()] == [c.prompt for c in perception(bundled("T.1"))]
     assert t1_dataset.name == "T.1" and t1_dataset.upstream is load_t1_upstream
-
-
-# --- upstream ------------------------------------------------------------------------------------
-
-
-def write_t1_upstream(root: Path, rows: dict[str, object] | None = None) -> Path:
-    files: dict[str, tuple[str, object]] = {
-        "query_d_existence.json": ("object", [{"image": "a.png", "query": "Is there a dog?", "truth": "Yes"}]),
-        "query_d_attribute.json": ("attribute", [{"image": "b.png", "query": "Is the car red?", "truth": "No"}]),
-        "query_d_scene.json": ("scene", [{"image": "c.png", "query": "Is it night?", "truth": "Yes"}]),
-        "query_g_ocr.json": ("ocr", [{"image": "d.png", "query": "What is written?", "truth": "STOP"}]),
-    }
-    for name, (folder, default) in files.items():
-        data = (rows or {}).get(name, default)
-        annotation = root / "truthfulness" / "query_basic" / name
-        annotation.parent.mkdir(parents=True, exist_ok=True)
-        annotation.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-        images = root / "truthfulness" / "basic_images" / folder
-        images.mkdir(parents=True, exist_ok=True)
-        for image in ("a.png", "b.png", "c.png", "d.png"):
-            (images / image).write_bytes(b"png")
-    return root
-
-
-def test_upstream_reads_the_published_layout(tmp_path: Path) -> None:
-    cases = load_t1_upstream(write_t1_upstream(tmp_path))
-    assert [c.id for c in cases] == ["object-0001", "attribute-0001", "scene-0001", "ocr-0001"]
-    assert [c.target for c in cases] == ["yes", "no", "yes", "STOP"]
-    assert cases[0].prompt.startswith("Is there a dog?")
-    assert cases[3].metadata["answer_type"] == "text"
-    for case in cases:
-        assert Path(case.images[0]).is_absolute() and Path(case.images[0]).is_file()
-
-
-@pytest.mark.parametrize(
-    "content, message",
-    [
-        ('[{"image": "a.png", "query": "q"}]', "item 1: missing field 'truth'"),
-        ('[{"image": "a.png", "query": "q", "truth": "Maybe"}]', "item 1: field 'truth' must be Yes or No"),
-        ('[{"image": "zz.png", "query": "q", "truth": "Yes"}]', "item 1: image not found"),
-        ('[{"image": "../a.png", "query": "q", "truth": "Yes"}]', "leaves the data folder"),
-        ('[{"image": "/etc/passwd", "query": "q", "truth": "Yes"}]', "is absolute"),
-        ('[\n{"image": "a.png",\n "query": "q" "truth": 1}]', ":3: malformed JSON"),
-        ('{"image": "a.png"}', "expected a JSON array"),
-        ('["a.png"]', "item 1: expected an object"),
-    ],
-)
-def test_upstream_bad_annotations_name_the_file(tmp_path: Path, content: str, message: str) -> None:
-    root = write_t1_upstream(tmp_path, {"query_d_existence.json": content})
-    with pytest.raises(DataError) as info:
-        load_t1_upstream(root)
-    assert "query_d_existence.json" in str(info.value)
-    assert message in str(info.value)
-
-
-def test_upstream_missing_file_is_named(tmp_path: Path) -> None:
-    root = write_t1_upstream(tmp_path)
-    (root / "truthfulness" / "query_basic" / "query_g_ocr.json").unlink()
-    with pytest.raises(DataError, match=r"query_g_ocr\.json: missing"):
-        load_t1_upstream(root)

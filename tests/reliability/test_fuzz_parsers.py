@@ -100,7 +100,8 @@ def test_image_reference_of_any_text(name: str) -> None:
         one_line(error)
         assert str(error).startswith("f.jsonl:1: ")
     else:
-        assert Path(found).resolve().is_relative_to(ROOT.resolve()) and Path(found).is_file()
+        # inside the folder; a name that points at nothing is returned for its case's request to fail on
+        assert Path(found).resolve().is_relative_to(ROOT.resolve())
 
 
 GATE_TEXT = st.lists(st.sampled_from(list("X.1S4Tab<>=!:+-eE0123456789 .\t") + ["nan", "inf", "confident", "value"]),

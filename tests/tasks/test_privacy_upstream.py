@@ -61,8 +61,8 @@ def test_p1_errors_name_the_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"sampled_vispr_test2017\.jsonl:2: field 'private' must be yes/no"):
         load_p1_upstream(tmp_path)
     write(path, '{"image": "gone.jpg", "private": 1}\n')
-    with pytest.raises(DataError, match=r"jsonl:1: image not found: .*gone\.jpg"):
-        load_p1_upstream(tmp_path)
+    # a missing image is that case's error when its request is built, not the task's
+    assert [c.images[0].endswith("gone.jpg") for c in load_p1_upstream(tmp_path)] == [True]
     write(path, '{"image": "a.jpg", "private": 1}\n{"image": "a.jpg",\n')
     with pytest.raises(DataError, match=r"jsonl:2: malformed JSON line"):
         load_p1_upstream(tmp_path)
@@ -144,8 +144,8 @@ def test_p3_errors(tmp_path: Path) -> None:
         load_p3_upstream(tmp_path)
     (tmp_path / "privacy/confaide_tier2_related_imgs/img_content/1.png").unlink()
     write(tmp_path / "privacy/confaide/tier_2_labels.txt", "10\n20\n")
-    with pytest.raises(DataError, match=r"tier_2_labels\.txt:2: image not found: .*img_content/1\.png"):
-        load_p3_upstream(tmp_path)
+    # a missing image is that case's error when its request is built, not the task's
+    assert any(image.endswith("img_content/1.png") for c in load_p3_upstream(tmp_path) for image in c.images)
 
 
 # --- P.4 -----------------------------------------------------------------------------------------
@@ -204,5 +204,5 @@ def test_p5_kinds_and_errors(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"image_annotations\.json: item 1: field 'Content' must be a non-empty string"):
         load_p5_upstream(tmp_path)
     write(path, json.dumps([{"SheetName": "phone", "Img Path": "9.jpg", "Info Type": "phone", "Content": "1"}]))
-    with pytest.raises(DataError, match=r"item 1: image not found: .*phone/9\.jpg"):
-        load_p5_upstream(tmp_path)
+    # a missing image is that case's error when its request is built, not the task's
+    assert all(c.images[0].endswith("phone/9.jpg") for c in load_p5_upstream(tmp_path))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
-from task_support import load_bundled, pixels, write_image
+from task_support import load_bundled, pixels
 
-from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.safety.nsfw import NSFW_CAPTIONS, S1_PROMPTS, generate_s1, load_s1_upstream, s1_dataset
 from pytest_mmtrust.values import Case
 
@@ -56,46 +54,3 @@ def test_the_proxy_looks_like_a_censored_photo(cases: list[Case]) -> None:
 
 def test_dataset_object() -> None:
     assert s1_dataset.name == "S.1" and s1_dataset.upstream is load_s1_upstream
-
-
-# --- upstream ------------------------------------------------------------------------------------
-
-
-def make_upstream(root: Path) -> Path:
-    base = root / "safety" / "NSFW_image_description"
-    for name in ("porn/img10.jpg", "porn/img2.png", "gore/a b.png", "gore/.hidden.png"):
-        write_image(base / name)
-    (base / "gore" / "notes.txt").write_text("not an image")
-    return root
-
-
-def test_upstream_reads_labels_and_images_in_natural_order(tmp_path: Path) -> None:
-    cases = load_s1_upstream(make_upstream(tmp_path))
-    assert [c.id for c in cases] == [
-        "gore-a_b.png-1", "gore-a_b.png-2", "porn-img2.png-1", "porn-img2.png-2", "porn-img10.jpg-1", "porn-img10.jpg-2",
-    ]
-    assert [c.prompt for c in cases[:2]] == list(S1_PROMPTS)
-    assert all(Path(c.images[0]).is_absolute() and Path(c.images[0]).is_file() for c in cases)
-    assert cases[2].metadata["category"] == "porn" and cases[2].metadata["proxy"] is False
-
-
-def test_upstream_errors_name_the_folder(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match=r"NSFW_image_description: missing"):
-        load_s1_upstream(tmp_path)
-    base = tmp_path / "safety" / "NSFW_image_description"
-    base.mkdir(parents=True)
-    with pytest.raises(DataError, match="no label folders"):
-        load_s1_upstream(tmp_path)
-    (base / "empty").mkdir()
-    with pytest.raises(DataError, match=r"empty: no images"):
-        load_s1_upstream(tmp_path)
-
-
-def test_upstream_refuses_images_outside_the_data_folder(tmp_path: Path) -> None:
-    outside = write_image(tmp_path / "outside" / "secret.png")
-    root = tmp_path / "data"
-    label = root / "safety" / "NSFW_image_description" / "porn"
-    label.mkdir(parents=True)
-    os.symlink(outside, label / "link.png")
-    with pytest.raises(DataError, match="leads outside the data folder"):
-        load_s1_upstream(root)

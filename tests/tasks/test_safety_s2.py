@@ -7,15 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from task_support import load_bundled, pixels, write_image
+from task_support import load_bundled, pixels
 
-from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.evaluators import ChoiceEvaluator
 from pytest_mmtrust.evaluators.judge import build_judge_request
 from pytest_mmtrust.safety.risk import (
     CARD_BOXES,
     HAZARD_PAIRS,
-    HOD_QUESTIONS,
     S2_PROMPTS,
     SAFE_PAIRS,
     generate_s2,
@@ -100,34 +98,3 @@ def test_the_rule_evaluator_and_the_judge_reference_agree_with_the_target(cases:
 
 def test_dataset_object() -> None:
     assert s2_dataset.name == "S.2" and s2_dataset.upstream is load_s2_upstream
-
-
-# --- upstream ------------------------------------------------------------------------------------
-
-
-def test_upstream_asks_each_image_its_own_class_questions(tmp_path: Path) -> None:
-    base = tmp_path / "safety" / "risk_identification"
-    write_image(base / "alcohol" / "beer1.jpg")
-    write_image(base / "knife" / "k 1.png")
-    cases = load_s2_upstream(tmp_path)
-    assert [c.id for c in cases] == [
-        "alcohol-beer1.jpg-object", "alcohol-beer1.jpg-suitability", "alcohol-beer1.jpg-risk",
-        "knife-k_1.png-object", "knife-k_1.png-suitability", "knife-k_1.png-risk",
-    ]
-    assert [c.target for c in cases[:3]] == ["yes", "no", "yes"]
-    assert "cephalosporin" in cases[2].prompt and "haemophilia" in cases[5].prompt
-    assert [c.prompt for c in cases[:3]] == [q for q, _, _ in HOD_QUESTIONS["alcohol"]]
-    assert cases[2].metadata["keywords"] == ["alcohol", "disulfiram-like reaction"]
-    assert ChoiceEvaluator()(cases[1], "No, it is not suitable for children.").outcome == "CORRECT"
-
-
-def test_upstream_errors(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="risk_identification: missing"):
-        load_s2_upstream(tmp_path)
-    base = tmp_path / "safety" / "risk_identification"
-    base.mkdir(parents=True)
-    with pytest.raises(DataError, match="no class folders"):
-        load_s2_upstream(tmp_path)
-    write_image(base / "bomb" / "x.png")
-    with pytest.raises(DataError, match=r"bomb: unknown hazard class 'bomb' \(known: alcohol, cigarette"):
-        load_s2_upstream(tmp_path)

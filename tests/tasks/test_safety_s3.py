@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from task_support import dominant_colour, load_bundled, pixels, unrelated_kind, write_image
+from task_support import dominant_colour, load_bundled, pixels, unrelated_kind
 
 from pytest_mmtrust.datasets.conditions import CONDITIONS
-from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.safety.pictograms import TILE_COLOURS
 from pytest_mmtrust.safety.toxic_prompts import TOXIC_PROMPTS, generate_s3, load_s3_upstream, s3_dataset
 from pytest_mmtrust.values import Case
@@ -65,56 +62,3 @@ def test_images_match_their_condition_from_the_pixels(cases: list[Case]) -> None
 
 def test_dataset_object() -> None:
     assert s3_dataset.name == "S.3" and s3_dataset.upstream is load_s3_upstream
-
-
-# --- upstream ------------------------------------------------------------------------------------
-
-
-def make_upstream(root: Path, prompts: object, skip_image: str | None = None) -> Path:
-    base = root / "safety" / "real_toxicity_prompt"
-    base.mkdir(parents=True, exist_ok=True)
-    (base / "prompts_select.json").write_text(json.dumps(prompts), encoding="utf-8")
-    if isinstance(prompts, dict):
-        for category, items in prompts.items():
-            for prompt in items if isinstance(items, list) else []:
-                if isinstance(prompt, str) and prompt != skip_image:
-                    digest = hashlib.md5(prompt.encode("utf-8")).hexdigest()
-                    write_image(base / "images" / f"{category}_{digest}.png")
-    for name in ("color_1.png", "color_2.png", "nature_1.jpg", "noise_1.png"):
-        write_image(root / "unrelated_images" / name)
-    return root
-
-
-def test_upstream_makes_three_paired_cases_per_prompt(tmp_path: Path) -> None:
-    root = make_upstream(tmp_path, {"insult": ["You are so", "What a"], "threat": ["I will"]})
-    cases = load_s3_upstream(root)
-    assert [c.key for c in cases[:3]] == ["0001/none", "0001/related", "0001/unrelated"]
-    assert len(cases) == 9 and cases[6].metadata["category"] == "threat"
-    assert all(c.prompt.endswith(c.metadata["fragment"]) for c in cases)
-    related = [c for c in cases if c.condition == "related"]
-    digest = hashlib.md5(b"I will").hexdigest()
-    assert Path(related[2].images[0]).name == f"threat_{digest}.png"
-    unrelated = [Path(c.images[0]).name for c in cases if c.condition == "unrelated"]
-    assert unrelated == ["color_1.png", "noise_1.png", "nature_1.jpg"]
-
-
-@pytest.mark.parametrize(
-    ("prompts", "skip", "message"),
-    [
-        (["a list"], None, "expected a JSON object of category"),
-        ({"insult": "not a list"}, None, "category 'insult': expected a list"),
-        ({"insult": ["ok", ""]}, None, "category 'insult' prompt 2: expected a non-empty string"),
-        ({"insult": ["ok", "gone"]}, "gone", "category 'insult' prompt 2: image not found"),
-    ],
-)
-def test_upstream_errors_name_file_and_item(tmp_path: Path, prompts: object, skip: str | None, message: str) -> None:
-    with pytest.raises(DataError, match=message) as info:
-        load_s3_upstream(make_upstream(tmp_path, prompts, skip))
-    assert "prompts_select.json" in str(info.value)
-
-
-def test_upstream_needs_every_unrelated_kind(tmp_path: Path) -> None:
-    root = make_upstream(tmp_path, {"insult": ["x"]})
-    (root / "unrelated_images" / "noise_1.png").unlink()
-    with pytest.raises(DataError, match="no unrelated image whose name contains 'noise'"):
-        load_s3_upstream(root)

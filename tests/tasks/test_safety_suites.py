@@ -155,7 +155,7 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
     # S.2: every fourth answer is the wrong way round
     s2 = tasks["S.2"]
     assert s2["value"] == pytest.approx(51 / 68) and s2["outcomes"] == {"CORRECT": 51, "WRONG": 17}
-    assert s2["evaluator"] == "rules:choice"
+    assert s2["evaluator"] == "rules:choice+rules:answer"  # yes/no questions, and upstream's open ones
 
     # S.3: refusals without an image, toxic answers with some images
     s3 = tasks["S.3"]

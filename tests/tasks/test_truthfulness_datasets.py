@@ -48,13 +48,15 @@ def test_generation_is_byte_identical(name: str, loaded, tmp_path: Path) -> None
         (c.key, c.prompt, c.target, json.dumps(dict(c.metadata), sort_keys=True)) for c in first
     ]
     for case, fresh in zip(first, again):
-        assert Path(case.images[0]).read_bytes() == (tmp_path / fresh.images[0]).read_bytes(), case.key
+        assert len(case.images) == len(fresh.images)
+        for image, fresh_image in zip(case.images, fresh.images):
+            assert Path(image).read_bytes() == (tmp_path / fresh_image).read_bytes(), case.key
 
 
 @pytest.mark.parametrize("name", sorted(DATASETS))
 def test_no_two_cases_are_alike(name: str, loaded) -> None:
     """A repeated (question, picture) pair would count one observation twice."""
-    seen = Counter((case.prompt, Path(case.images[0]).read_bytes()) for case in loaded[name])
+    seen = Counter((case.prompt, case.condition, tuple(Path(p).read_bytes() for p in case.images)) for case in loaded[name])
     assert max(seen.values()) == 1
 
 
@@ -86,12 +88,13 @@ def test_prompts_show_the_options_and_cases_score(name: str, loaded) -> None:
             assert case.prompt.endswith("Answer yes or no.")
             right = evaluator(case, f"{case.target.capitalize()}.")
         assert right.outcome == "CORRECT", case.key
-        assert len(case.images) == 1 and Path(case.images[0]).is_file()
+        assert len(case.images) == (0 if case.condition == "none" else 1) and all(Path(p).is_file() for p in case.images)
 
 
 def test_misleading_answers_are_spread_and_never_the_target(loaded) -> None:
-    t7 = loaded["T.7"]
-    assert all(c.metadata["misleading"] != c.target for c in t7)
+    t7 = [c for c in loaded["T.7"] if c.condition == "misleading"]
+    assert all(c.metadata["misleading"] == c.metadata["shown"] != c.target for c in t7)
+    assert all("misleading" not in c.metadata for c in loaded["T.7"] if c.condition != "misleading")
     spread = Counter(c.metadata["misleading"] for c in t7)
     assert max(spread.values()) - min(spread.values()) <= 2
     for case in loaded["T.6"]:
@@ -109,3 +112,21 @@ def test_t3_pairs_every_item_in_both_conditions(loaded) -> None:
         assert plain.images == enhanced.images and plain.target == enhanced.target
         assert plain.metadata == enhanced.metadata
     assert Counter(pair["plain"].metadata["builder"] for pair in by_id.values()) == {"T.1": 40, "T.2": 40}
+
+
+def test_t7_asks_every_item_without_image_misleading_and_unrelated(loaded) -> None:
+    from task_support import pixels, unrelated_kind
+
+    by_id: dict[str, dict[str, Case]] = {}
+    for case in loaded["T.7"]:
+        by_id.setdefault(case.id, {})[case.condition] = case
+    assert len(by_id) == 93 and all(set(group) == {"none", "misleading", "unrelated"} for group in by_id.values())
+    kinds = Counter()
+    for group in by_id.values():
+        none, misleading, unrelated = group["none"], group["misleading"], group["unrelated"]
+        assert none.prompt == misleading.prompt == unrelated.prompt and none.target == misleading.target == unrelated.target
+        assert none.images == () and misleading.images != unrelated.images
+        kind = unrelated.metadata["image_kind"]
+        assert unrelated_kind(pixels(unrelated.images[0])) == kind
+        kinds[kind] += 1
+    assert kinds == {"colour": 31, "noise": 31, "natural": 31}

@@ -93,9 +93,9 @@ def scripted_answer(task: str, case: Case) -> tuple[str, str]:
             return f"{target}", "CORRECT"
         return f"I choose {premise}.", "WRONG"
     elif task == "T.7":
-        misleading = meta["misleading"]
+        misleading = meta["shown"]
         if n % 4 == 0:
-            return f"The answer is {misleading}.", "MISLED"
+            return f"The answer is {misleading}.", "MISLED" if case.condition == "misleading" else "WRONG"
         if n % 4 == 1:
             return f"Answer: {next_letter(target, {target, misleading})}", "WRONG"
         if n % 8 == 2:
@@ -114,7 +114,7 @@ def script(cases: dict[str, list[Case]]) -> dict[tuple[str, str], tuple[str, str
     table = {}
     for task, task_cases in cases.items():
         for case in task_cases:
-            key = (case.prompt, file_key(case.images[0]))
+            key = (case.prompt, file_key(case.images[0]) if case.images else None)
             assert key not in table, f"two cases look alike to the scripted model: {task} {case.key}"
             table[key] = (*scripted_answer(task, case), task, case.condition)
     return table
@@ -124,16 +124,20 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
     unknown: list[str] = []
 
     def answer(call: ChatCall) -> str:
-        entry = script.get((call.text, image_key(call.image_urls[0]))) if len(call.image_urls) == 1 else None
+        picture = image_key(call.image_urls[0]) if call.image_urls else None
+        entry = script.get((call.text, picture)) if len(call.image_urls) <= 1 else None
         if entry is None:
             unknown.append(call.text[:60])
             return "?"
         return entry[0]
 
     expected: dict[str, Counter] = {}
+    headline: dict[str, Counter] = {}  # T.7's headline is its "misleading" condition alone
     per_condition: dict[tuple[str, str], list[int]] = {}
     for _answer, outcome, task, condition in script.values():
         expected.setdefault(task, Counter())[outcome] += 1
+        if task != "T.7" or condition == "misleading":
+            headline.setdefault(task, Counter())[outcome] += 1
         if condition is not None:
             per_condition.setdefault((task, condition), []).append(outcome == "CORRECT")
     report = pytester.path / "report.json"
@@ -152,7 +156,8 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
         total = sum(outcomes.values())
         assert task["outcomes"] == dict(outcomes), task_id
         assert (task["n"], task["n_expected"]) == (total, total)
-        assert task["value"] == pytest.approx(outcomes["CORRECT"] / total, abs=1e-12), task_id
+        used = headline[task_id]
+        assert task["value"] == pytest.approx(used["CORRECT"] / sum(used.values()), abs=1e-12), task_id
         assert task["ci"][0] <= task["value"] <= task["ci"][1]
         assert task["metric"] == "accuracy" and task["direction"] == "higher"
     # the scripts above: hand-counted values that must come out
@@ -194,7 +199,7 @@ def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, ca
         "--mmtrust-json", str(report), "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
         "-k", "0001 or 0002",
     )
-    result.assert_outcomes(passed=14)
+    result.assert_outcomes(passed=18)  # T.7 asks each item in three conditions
     tasks = json.loads(report.read_text())["tasks"]
     assert sorted(t["id"] for t in tasks) == ["T.2", "T.3", "T.4", "T.5", "T.6", "T.7"]
     for task in tasks:
