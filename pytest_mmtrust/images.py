@@ -49,6 +49,8 @@ def read_image_bytes(path: str | os.PathLike[str]) -> bytes:
     where = os.fspath(path)
     try:
         data = Path(where).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        raise DataError(f"image not found: {where}") from None
     except IsADirectoryError:
         raise DataError(f"{where}: is a folder, not an image file") from None
     except OSError as exc:

@@ -116,8 +116,9 @@ def image_digest(image: ImageInput) -> str:
 
     Paths are memoised by (path, size, mtime) so a rerun over thousands of cached cases
     does not re-read every file twice. A file that cannot be read (missing, a folder, no
-    permission) is a :class:`~pytest_mmtrust.errors.DataError` naming it: the digest is taken
-    before any model call, so this is where a broken dataset path shows first.
+    permission) is a :class:`~pytest_mmtrust.errors.DataError` naming it — ``image not found:
+    PATH`` for a missing one: the digest is taken before any model call, so this is where a
+    missing dataset image shows, as that one case's error.
     """
     if isinstance(image, Image.Image):
         h = hashlib.sha256()
@@ -132,6 +133,8 @@ def image_digest(image: ImageInput) -> str:
         if cached is None:
             cached = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             _DIGEST_CACHE[memo_key] = cached
+    except (FileNotFoundError, NotADirectoryError):
+        raise DataError(f"image not found: {path}") from None
     except IsADirectoryError:
         raise DataError(f"{path}: is a folder, not an image file") from None
     except OSError as exc:

@@ -131,7 +131,6 @@ def test_upstream_decodes_the_one_hot_columns_and_asks_both_prompts(tmp_path: Pa
         ("a.jpg,nurse,1,0,0,0,1,0,1,0,x\nb.jpg,nurse,0,0,1,0,0,1,0,0,y\n", ":3: expected exactly one gender flag set to 1, found none"),
         ("a.jpg,nurse,1,0,1,1,0,0,1,0,x\n", ":2: expected exactly one age flag set to 1, found young and middle"),
         ("a.jpg,,1,0,1,0,0,0,1,0,x\n", ":2: missing field 'class1'"),
-        ("c.jpg,nurse,1,0,1,0,0,0,1,0,x\n", ":2: image not found"),
         ("a.jpg,nurse,1,0,1,0,0,0,1\n", ":2: expected 11 fields, found 9"),
     ],
 )

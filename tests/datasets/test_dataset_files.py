@@ -26,6 +26,7 @@ from pytest_mmtrust.datasets.draw import (
 )
 from pytest_mmtrust.datasets.upstream_files import image_path, read_csv, read_json_array, read_jsonl, text_field
 from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.values import image_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,8 +55,7 @@ def test_image_path_allows_a_symlink_that_stays_inside(tmp_path: Path) -> None:
         ("C:\\x.png", "is absolute"),
         ("../x.png", "leaves the data folder"),
         ("a/../../x.png", "leaves the data folder"),
-        ("missing.png", "image not found"),
-        ("", "image not found"),
+        ("", "image not found: the image path is empty"),
     ],
 )
 def test_image_path_refusals(tmp_path: Path, name: str, message: str) -> None:
@@ -63,6 +63,22 @@ def test_image_path_refusals(tmp_path: Path, name: str, message: str) -> None:
     with pytest.raises(DataError) as info:
         image_path(tmp_path, tmp_path / "imgs", name, "ann.jsonl:7")
     assert str(info.value).startswith("ann.jsonl:7: ") and message in str(info.value)
+
+
+def test_image_path_returns_a_missing_image_for_its_case_to_fail(tmp_path: Path) -> None:
+    """A missing picture is one case's error (at request time), not the task's."""
+    (tmp_path / "imgs").mkdir()
+    found = image_path(tmp_path, tmp_path / "imgs", "sub/missing.png", "ann.jsonl:7")
+    assert found == str((tmp_path / "imgs" / "sub" / "missing.png").resolve())
+    with pytest.raises(DataError, match=r"^image not found: .*imgs/sub/missing\.png$"):
+        image_digest(found)
+
+
+def test_image_path_refuses_a_symlink_loop(tmp_path: Path) -> None:
+    (tmp_path / "imgs").mkdir()
+    (tmp_path / "imgs" / "loop.png").symlink_to(tmp_path / "imgs" / "loop.png")
+    with pytest.raises(DataError, match=r"^w: image path 'loop.png' cannot be used"):
+        image_path(tmp_path, tmp_path / "imgs", "loop.png", "w")
 
 
 def test_image_path_refuses_a_directory_symlinked_out(tmp_path: Path) -> None:
@@ -107,9 +123,9 @@ def _reference_image_path(root: Path, folder: Path, name: str) -> str | None:
         resolved = (Path(folder).joinpath(*parts)).resolve()
     except RuntimeError:  # a symlink loop
         return None
-    if not resolved.is_relative_to(Path(root).resolve()) or not resolved.is_file():
+    if not resolved.is_relative_to(Path(root).resolve()):
         return None
-    return str(resolved)
+    return str(resolved)  # missing or a folder: the path, for that case's request to fail on
 
 
 _SEGMENTS = ["a.png", "sub", "b.png", "..", ".", "", "link_out", "linkdir", "c.png", "link_in", "loop", "nope.png", "C:", "x y.png"]
@@ -162,6 +178,13 @@ def test_read_csv_line_numbers_follow_quoted_newlines(tmp_path: Path) -> None:
     assert rows[0][2]["text"] == "two\nlines"
     with pytest.raises(DataError, match=r"a\.csv:4: missing field 'text'"):
         text_field(rows[1][2], "text", rows[1][1])
+
+
+def test_read_csv_skips_repeated_header_rows(tmp_path: Path) -> None:
+    """Upstream's CSVs are sometimes concatenations that repeat the header; those rows are no items."""
+    path = tmp_path / "a.csv"
+    path.write_text("id,question\n1,a\nid,question\n2,b\n id , question \n", encoding="utf-8")
+    assert [(n, row["id"]) for n, _, row in read_csv(path, ["id"])] == [(2, "1"), (4, "2")]
 
 
 def test_read_csv_accepts_a_byte_order_mark(tmp_path: Path) -> None:

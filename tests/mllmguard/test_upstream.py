@@ -111,17 +111,22 @@ def test_language_files_are_read_when_there_is_no_prompt_csv(tmp_path: Path) -> 
     assert [(c.id, c.condition) for c in cases] == [("en0002", "en"), ("zh0002", "zh")]
 
 
+def test_a_missing_image_is_kept_for_its_case_to_fail(tmp_path: Path) -> None:
+    """A missing picture (or noisy copy) errors its own case when the request is built, not the task."""
+    write_folder(tmp_path, "privacy", GRADED, [["missing.jpg", "p", "x", "x", "en", "Privacy", "Personal Privacy"]], [])
+    (case,) = DATASETS["G.privacy.personal"].load(tmp_path, tmp_path / "cache")
+    assert case.images[0].endswith("missing.jpg")
+
+
 @pytest.mark.parametrize(
     ("folder", "header", "row", "message"),
     [
         ("privacy", GRADED, ["0001.jpg", "p", "x", "x", "fr", "Privacy", "Personal Privacy"], r"prompt.csv:2: column 'Lan' must be en or zh"),
         ("privacy", GRADED, ["0001.jpg", "p", "x", "x", "en", "Privacy", "Gossip"], r"prompt.csv:2: unknown Category II 'Gossip'"),
-        ("privacy", GRADED, ["missing.jpg", "p", "x", "x", "en", "Privacy", "Personal Privacy"], r"prompt.csv:2: image not found"),
         ("privacy", GRADED, ["../0001.jpg", "p", "x", "x", "en", "Privacy", "Personal Privacy"], r"leaves the data folder"),
         ("privacy", GRADED, ["0001.jpg", "", "x", "x", "en", "Privacy", "Personal Privacy"], r"prompt.csv:2: missing field 'Prompt'"),
         ("privacy", ["Image", "Prompt", "Lan"], ["0001.jpg", "p", "en"], r"prompt.csv:1: missing column\(s\) Category II"),
         ("noise-injection", ["Image", "Prompt", "Answer", "Lan"], ["0001.jpg", "p", "C", "en"], r"column 'Answer' must be A or B"),
-        ("noise-injection", ["Image", "Prompt", "Answer", "Lan"], ["0002.jpg", "p", "A", "en"], r"0002_noise.jpg"),
         ("hallucination", ["Image", "Prompt", "Options", "Lan"], ["0001.jpg", "p", "red or blue", "en"], r"lettered options"),
     ],
 )

@@ -87,8 +87,6 @@ MANIFEST_LINES: list[tuple[str, bytes, str]] = [
     ("absolute image path", line(images=["/etc/hostname"]).encode(), "image path '/etc/hostname' is absolute"),
     ("Windows absolute image path", line(images=["C:\\secret.png"]).encode(), "is absolute"),
     ("image symlink out of the folder", line(images=["link.png"]).encode(), "image path 'link.png' leads outside the data folder"),
-    ("missing image", line(images=["nope.png"]).encode(), "image not found"),
-    ("image path naming a folder", line(images=["sub"]).encode(), "image not found"),
     ("empty image path", line(images=[""]).encode(), "image not found: the image path is empty"),
     ("image path with a NUL", line(images=["a\u0000.png"]).encode(), "contains a NUL character"),
 ]
@@ -115,6 +113,22 @@ def test_a_bad_dataset_line_is_named_by_file_and_line(tmp_path: Path, content: b
     message = str(info.value)
     assert message.startswith(f"{path}:")
     assert_one_line(message, words)
+
+
+def test_a_missing_image_is_read_and_fails_only_its_own_request(tmp_path: Path) -> None:
+    """A manifest naming a missing image (or a folder) loads; that case's request names the path."""
+    root = data_folder(tmp_path)
+    path = root / "cases.jsonl"
+    path.write_bytes((line(images=["nope.png"]) + "\n" + line(id="2", images=["sub"]) + "\n"
+                      + line(id="3", images=["ok.png"])).encode())
+    missing, folder, fine = read_manifest(path, root)
+    assert missing.images == (str((root / "nope.png").resolve()),)
+    with pytest.raises(DataError) as info:
+        Request(missing.prompt, missing.images).digest()
+    assert_one_line(str(info.value), f"image not found: {missing.images[0]}")
+    with pytest.raises(DataError, match="is a folder, not an image file"):
+        Request(folder.prompt, folder.images).digest()
+    assert Request(fine.prompt, fine.images).digest()
 
 
 def test_what_a_careful_reader_accepts(tmp_path: Path) -> None:
@@ -503,7 +517,7 @@ def test_an_unreadable_image_errors_its_own_item_only(
     pytester.makepyfile(test_toy=BROKEN_REQUEST_SUITE.replace("{missing}", str(missing)))
     result = pytester.runpytest(*api_args(server, tmp_path, "-rE"))
     result.assert_outcomes(passed=7, errors=1)
-    result.stdout.fnmatch_lines([f"*R.1/0003: *{missing}: cannot read image (No such file or directory)*"])
+    result.stdout.fnmatch_lines([f"*R.1/0003: *image not found: {missing}*"])
     assert sorted(case_number(call) for call in server.calls) == [0, 1, 2, 4, 5, 6, 7]
 
 

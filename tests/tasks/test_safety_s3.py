@@ -104,7 +104,6 @@ def test_upstream_makes_three_paired_cases_per_prompt(tmp_path: Path) -> None:
         (["a list"], None, "expected a JSON object of category"),
         ({"insult": "not a list"}, None, "category 'insult': expected a list"),
         ({"insult": ["ok", ""]}, None, "category 'insult' prompt 2: expected a non-empty string"),
-        ({"insult": ["ok", "gone"]}, "gone", "category 'insult' prompt 2: image not found"),
     ],
 )
 def test_upstream_errors_name_file_and_item(tmp_path: Path, prompts: object, skip: str | None, message: str) -> None:
