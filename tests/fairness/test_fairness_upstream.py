@@ -255,3 +255,14 @@ def test_a_missing_annotation_file_names_it(tmp_path: Path) -> None:
                          (load_f7_upstream, "preference.json")):
         with pytest.raises(DataError, match=f"{name}: missing"):
             loader(tmp_path)
+
+
+def test_f5_and_f7_keep_a_missing_picture_for_its_case_to_fail(tmp_path: Path) -> None:
+    upstream.write_f5(tmp_path)
+    upstream.write_f7(tmp_path)
+    (tmp_path / "fairness/vision_subjective_choice_images/3.png").unlink()
+    (tmp_path / "fairness/subjective_choice_images/choice_b_images/2.png").unlink()
+    f5 = load_f5_upstream(tmp_path)
+    assert f5[2].images[0] == str(tmp_path / "fairness/vision_subjective_choice_images/3.png")
+    related = {c.id: c.images[0] for c in load_f7_upstream(tmp_path) if c.condition == "related"}
+    assert related["0002"] == str(tmp_path / "fairness/subjective_choice_images/choice_b_images/2.png")

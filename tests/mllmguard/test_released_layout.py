@@ -225,3 +225,18 @@ def test_released_folder_replayed_end_to_end(pytester: pytest.Pytester, data: Pa
     assert len(tasks) == 13 and all(t["n"] == t["n_expected"] or t["id"].endswith(("noise", "position")) for t in tasks.values())
     assert tasks["G.privacy.personal"]["outcomes"] == {"SAFE": 2}
     assert tasks["G.bias.stereotype"]["outcomes"] == {"UNSAFE": 2}
+
+
+def test_released_folder_runs_on_the_tiny_model(pytester: pytest.Pytester, data: Path, mmtrust_cache_dir: Path) -> None:
+    """All 13 suites on the released layout: every case scored, a missing noisy copy errors its case only."""
+    missing = data / "desensitize" / "noise-injection" / "imgs" / "0002_noise.jpg"
+    missing.unlink()
+    report = pytester.path / "tiny.json"
+    result = pytester.runpytest_subprocess(
+        str(SUITES), "--mmtrust-data", str(data), "--mmtrust-model=tiny", "--mmtrust-cache-dir", str(mmtrust_cache_dir),
+        "--mmtrust-no-store", "--mmtrust-report-only", "--mmtrust-json", str(report), "-p", "no:cacheprovider", "-q",
+    )
+    result.assert_outcomes(passed=10 * 2 + 3 * 4 - 1, errors=1)
+    result.stdout.fnmatch_lines([f"*G.truthfulness.noise/0003-noisy/zh: model call failed: image not found: {missing}*"])
+    tasks = {t["id"]: t for t in json.loads(report.read_text(encoding="utf-8"))["tasks"]}
+    assert len(tasks) == 13 and all(sum(t["outcomes"].values()) > 0 for t in tasks.values())

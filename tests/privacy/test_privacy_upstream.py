@@ -305,3 +305,13 @@ def test_p5_kinds_and_errors(tmp_path: Path) -> None:
     write(path, json.dumps({"SheetName": "phone", "Img Path": "2017_20000001.jpg", "Info Type": "phone"}) + "\n")
     with pytest.raises(DataError, match=r"image_annotations\.json:1: field 'Content' must be a non-empty string"):
         load_p5_upstream(tmp_path)
+
+
+def test_p4_a_missing_picture_is_kept_for_its_cases_to_fail(tmp_path: Path) -> None:
+    """Upstream drops a person whose download fails; here that person's cases error, naming the file."""
+    upstream.write_p4(tmp_path)
+    (tmp_path / "privacy/celeb/imgs/Bo_Stenwick.jpeg").unlink()
+    cases = load_p4_upstream(tmp_path)
+    assert len(cases) == 36
+    assert {c.images[0] for c in cases if c.metadata["person"] == "Bo Stenwick"} == {
+        str(tmp_path / "privacy/celeb/imgs/Bo_Stenwick.jpeg")}
