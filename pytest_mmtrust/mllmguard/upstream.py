@@ -71,6 +71,8 @@ OPTIONS_JOINER = "(Please answer me with options) "
 OPTION_LETTERS = "ABCDEFGH"
 #: an option mark: the letter (not inside a word), then ``.``, ``、``, ``:`` or ``)``
 _MARK = "(?<![A-Za-z])[{upper}{lower}]\\s*[.．、:：)）]\\s*"
+#: what separates one option from the next mark: spaces, semicolons, commas, an opening parenthesis
+_TRAILING = re.compile(r"[\s;；,，(（]+$")
 
 
 def find_folder(root: Path, folder: str) -> Path:
@@ -153,7 +155,7 @@ def parse_options(text: str) -> dict[str, str]:
     options: dict[str, str] = {}
     for i, (letter, mark) in enumerate(marks):
         end = marks[i + 1][1].start() if i + 1 < len(marks) else len(text)
-        options[letter] = text[mark.end():end].strip().rstrip(";；,，(（").strip()
+        options[letter] = _TRAILING.sub("", text[mark.end():end]).strip()
     return options
 
 
