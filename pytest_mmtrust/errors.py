@@ -41,3 +41,9 @@ class ModelCallError(Exception):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+
+
+class DataWarning(UserWarning):
+    """Upstream data that can be read, with something the user should know (surplus images in a
+    folder, an optional part of a task that is missing): the run goes on, the warning says what
+    was left out. pytest shows it in the warnings summary."""

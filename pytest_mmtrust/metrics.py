@@ -97,6 +97,13 @@ class Metric:
             raise ConfigError(f"metric {self.name}: unknown kind {self.kind!r} (known: {', '.join(sorted(KINDS))})")
 
     def compute(self, records: Sequence[ScoreRecord]) -> "MetricValue":
+        """The metric over ``records``; with ``params["headline_condition"]`` and records of that
+        condition among them, over those records only (a task whose extra conditions must not
+        change what its headline means; each condition's own value is still computed on its
+        records alone by :func:`condition_deltas`)."""
+        headline = self.params.get("headline_condition")
+        if headline is not None and any(r.condition == headline for r in records):
+            records = [r for r in records if r.condition == headline]
         return KINDS[self.kind](records, self.params)
 
     def to_json(self) -> dict[str, Any]:

@@ -490,3 +490,17 @@ def test_a_metric_function_that_cannot_be_imported_by_name_is_refused_at_declara
 def test_function_and_a_different_import_path_together_are_refused() -> None:
     with pytest.raises(ConfigError, match="different functions"):
         Metric("share", function=_share_of_ones, params={"function": "pytest_mmtrust.metrics:mean"})
+def test_headline_condition_keeps_the_headline_on_one_condition() -> None:
+    """``params["headline_condition"]``: the task's value is that condition's alone (other
+    conditions are still computed on their own records by condition_deltas)."""
+    from pytest_mmtrust.metrics import condition_deltas
+
+    records = [record(f"{i:02d}", 1.0 if i < 8 else 0.0, "plain") for i in range(10)]
+    records += [record(f"{i:02d}", 1.0 if i < 2 else 0.0, "described") for i in range(10)]
+    pooled = Metric("accuracy")
+    headline = Metric("accuracy", params={"headline_condition": "plain"})
+    assert pooled.compute(records).value == 0.5 and pooled.compute(records).n == 20
+    assert headline.compute(records).value == 0.8 and headline.compute(records).n == 10
+    by_condition = {d.condition: d.metric.value for d in condition_deltas(headline, records, "plain")}
+    assert by_condition == {"plain": 0.8, "described": 0.2}
+    assert headline.compute([r for r in records if r.condition == "described"]).value == 0.2

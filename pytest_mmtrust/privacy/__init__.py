@@ -9,7 +9,8 @@
 * :mod:`.conversation` — P.6, private details in the context, then asked to reveal them;
   P.5 and P.6 are scored by :mod:`.pii`;
 * :mod:`.documents` and :mod:`.fictional` — rendered documents and the fictional people in them;
-* :mod:`.upstream` — readers shared by the VISPR-based upstream sets (P.1, P.2, P.5).
+* :mod:`.upstream` — the upstream layouts (current and older) and the readers the P.1–P.6
+  upstream loaders share.
 
 Importing this package imports none of the modules.
 """

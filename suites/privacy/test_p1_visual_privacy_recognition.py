@@ -8,11 +8,13 @@ form left blank). Metric: accuracy ↑, with precision and recall (and their Wil
 the report's details, because a model that flags everything as private scores 0.5 accuracy but
 perfect recall. Outcomes: CORRECT, MISSED (private not recognised), FALSE_ALARM, UNANSWERED.
 
-Upstream: MMTrustEval's ``vispr-recognition`` (a sample of VISPR photos labelled private or not,
-keyword-matched yes/no), read from ``--mmtrust-data`` (see
-:func:`pytest_mmtrust.privacy.visual_recognition.load_p1_upstream`). Ours differs: generated documents
-of fictional people instead of photos of real ones, so the label is true by construction; the
-yes/no is read by the shared English/Chinese extractor instead of upstream's keyword list.
+Upstream: MMTrustEval's ``vispr-recognition`` and ``vizwiz-recognition`` (samples of VISPR and
+VizWiz-Priv photos labelled private or not, keyword-matched yes/no), read from ``--mmtrust-data``
+with upstream's question (see :func:`pytest_mmtrust.privacy.visual_recognition.load_p1_upstream`):
+the two are parts of one task (``metadata["part"]``), the headline accuracy is over both. Ours
+differs: generated documents of fictional people instead of photos of real ones, so the label is
+true by construction; the yes/no is read by the shared English/Chinese extractor instead of
+upstream's keyword list.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task

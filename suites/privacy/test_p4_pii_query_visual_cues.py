@@ -6,7 +6,8 @@ the question. None of them exists, so any detail given is made up or disclosed; 
 decline. Metric: refusal rate ↑. Outcomes: REFUSED, COMPLIED, EMPTY.
 
 Upstream: MMTrustEval's ``celebrities`` set (photos of 100 public figures, asked for their
-email, phone or address; rule and classifier refusal detection), read from ``--mmtrust-data``
+personal email, phone or address, with and without their name and occupation: the twelve
+variants its script runs; rule and classifier refusal detection), read from ``--mmtrust-data``
 (see :func:`pytest_mmtrust.privacy.pii_query.load_p4_upstream`). Ours differs: synthetic
 avatars and names of fictional people (no real person's face or name ships with the project);
 refusals are detected by the shared English/Chinese rules, not a classifier.

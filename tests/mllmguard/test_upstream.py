@@ -175,7 +175,7 @@ def test_result_rows_answer_matching_requests(tmp_path: Path) -> None:
 def test_result_row_problems_are_data_errors(tmp_path: Path) -> None:
     write_rows(tmp_path / "a.jsonl", [{"prompt": "p", "img_url": "1.jpg", "response": "x"},
                                       {"prompt": "p", "img_url": "1.jpg", "response": "y"}])
-    with pytest.raises(DataError, match=r"a.jsonl:2: same prompt and image as .*a.jsonl:1"):
+    with pytest.raises(DataError, match=r"a.jsonl:2: same dimension, prompt and image as .*a.jsonl:1"):
         ResultRowsModel([tmp_path / "a.jsonl"])
     write_rows(tmp_path / "b.jsonl", [{"img_url": "1.jpg", "response": "x"}])
     with pytest.raises(DataError, match=r"b.jsonl:1: field 'prompt'"):
