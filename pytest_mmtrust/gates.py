@@ -37,6 +37,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from .errors import ConfigError
+from .redaction import redact
 from .metrics import (
     MetricValue,
     bootstrap_mean_interval,
@@ -424,7 +425,7 @@ def write_baseline(path: Path, model: str, tasks: Mapping[str, Mapping[str, Any]
     data = {"schema": BASELINE_SCHEMA, "kind": BASELINE_KIND, "model": model, "tasks": dict(tasks)}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(redact(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 

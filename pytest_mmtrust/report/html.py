@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import base64
 import io
-from html import escape
+from ..redaction import redact
+from ..safe_text import for_html as escape  # secrets blanked, controls visible, HTML-escaped
 from pathlib import Path
 
 from PIL import UnidentifiedImageError
@@ -48,7 +49,7 @@ def write_html(
     page = render_html(summary, max_cases_per_task=max_cases_per_task, max_images_per_task=max_images_per_task,
                        thumbnail_px=thumbnail_px)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
+    tmp.write_text(redact(page), encoding="utf-8")
     tmp.replace(path)
 
 
