@@ -29,19 +29,24 @@ from .errors import ConfigError, MMTrustError
 from .gates import read_baseline, write_baseline
 from .models import parse_model_spec
 from .records import ScoreRecord, records_from_properties
+from .redaction import add_url_secrets, install_log_redaction, refresh
 from .runner import ResponseRunner, RetryPolicy
 from .report.html import write_html
 from .report.json_report import write_json
 from .report.junit import send_gate_reports
 from .report.markdown import write_markdown
 from .report.progress import Progress
+from .report.case_errors import case_error_repr
 from .report.terminal import summary_lines
+from .safe_text import for_terminal
 from .session import EvaluationSession, ItemError, ItemResult
 from .summary import RunSummary, baseline_entries, summarise
 from .task import ASPECTS, Task, describe_all, task_of
 
 PLUGIN_NAME = "mmtrust-session"
 CASE_ARG = "mmtrust_case"
+#: Set on an item (and copied to its report) when it fails with a case error: see report.case_errors.
+CASE_ERROR_ATTRIBUTE = "mmtrust_case_error"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,42 +70,53 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"mmtrust_{aspect}: pytest-mmtrust items of the {aspect} aspect")
     cli = {o.name: config.getoption("mmtrust_" + o.name.replace("-", "_")) for o in OPTIONS}
     pyproject = config.rootpath / "pyproject.toml"
+    refresh()  # the secrets this run knows (pytest_mmtrust.redaction), blanked from all it writes
     try:
         settings = Settings.resolve(config.rootpath, cli, config.getoption("mmtrust_gate"), pyproject)
+        add_url_secrets(settings.api_base)
+        add_url_secrets(settings.judge_api_base)
         spec = parse_model_spec(settings.model)
         if settings.plots is not None:
             from .report.plots import check_available
 
             check_available()
         if not hasattr(config, "workerinput"):
-            check_inputs(settings)
+            mmtrust_run = any(value is not None for value in cli.values()) or bool(config.getoption("mmtrust_gate"))
+            check_inputs(settings, new_store=mmtrust_run)
     except MMTrustError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        raise pytest.UsageError(for_terminal(exc)) from None
     share_with_suites(settings)
     plugin = MMTrustPlugin(config, settings)
     if plugin.is_controller and spec.kind == "api":
         plugin.check_api_model(spec)
+    if plugin.is_controller:
+        plugin.check_judge_server()
     try:
         plugin.configure_evaluators()
     except MMTrustError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        raise pytest.UsageError(for_terminal(exc)) from None
+    plugin.undo_log_redaction = install_log_redaction()
     config.pluginmanager.register(plugin, PLUGIN_NAME)
 
 
-def check_inputs(settings: Settings) -> None:
+def check_inputs(settings: Settings, *, new_store: bool = True) -> None:
     """Fail before the first model call on inputs that would otherwise fail only at the end.
 
     A baseline file is read at session end, a store file when the first task fetches: a broken
-    one would then cost the whole run (or one traceback per item). An existing store is opened
-    once here — its integrity check runs and nothing is written; a missing one is left for the
-    run to create.
+    one would then cost the whole run (or one error per item). An existing store is opened
+    once here — its integrity check runs and nothing is written (a read-only one is opened for
+    reading). For a missing one, that its folder can be created is checked without creating it;
+    ``new_store=False`` skips that for the default store of a run given no ``--mmtrust-*`` option
+    (a project's own tests with the plugin installed, in a checkout that may be read-only).
     """
     if settings.baseline is not None:
         read_baseline(settings.baseline)
-    if settings.store is not None and settings.store.exists():
-        from .store import ResponseStore
+    if settings.store is not None:
+        from .store import check_store_location
 
-        ResponseStore(settings.store).close()
+        default = settings.store == settings.rootdir / ".mmtrust" / "responses.sqlite"
+        if settings.store.exists() or new_store or not default:
+            check_store_location(settings.store)
 
 
 def share_with_suites(settings: Settings) -> None:
@@ -136,6 +152,7 @@ class MMTrustPlugin:
         self.started = time.time()
         self._scratch: Path | None = None
         self._grouped_cases: dict[str, list[Any]] | None = None
+        self.undo_log_redaction: Any = None
         store = settings.store
         owner = "main"
         if self.is_worker:
@@ -214,7 +231,24 @@ class MMTrustPlugin:
                 for base in self.settings.api_base.split(","):
                     check_reachable(base.strip())
         except MMTrustError as exc:
-            raise pytest.UsageError(str(exc)) from None
+            raise pytest.UsageError(for_terminal(exc)) from None
+
+    def check_judge_server(self) -> None:
+        """Fail at start-up, in one line, when the judge's server does not answer.
+
+        Without this, each judged item would learn it after its own retries (18 minutes for S.5
+        with the defaults). Only an OpenAI-compatible server named by ``--mmtrust-judge-api-base``
+        is probed; the judge's key is not sent.
+        """
+        base = self.settings.judge_api_base
+        if not base or not (self.settings.judge or (self.settings.guard_evaluator or "").startswith("judge")):
+            return
+        from .models.api import check_reachable
+
+        try:
+            check_reachable(base)
+        except MMTrustError as exc:
+            raise pytest.UsageError(for_terminal(str(exc).replace("--mmtrust-api-base", "--mmtrust-judge-api-base"))) from None
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         store = self.settings.store or "memory (--mmtrust-no-store)"
@@ -310,7 +344,20 @@ class MMTrustPlugin:
             self._grouped_cases = grouped
         return self._grouped_cases
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        """Mark the report of an item that failed with a case error (the mark travels with xdist)."""
+        report = yield
+        message = getattr(item, CASE_ERROR_ATTRIBUTE, None)
+        if message is not None and report.failed:
+            setattr(report, CASE_ERROR_ATTRIBUTE, message)
+        return report
+
+    @pytest.hookimpl(tryfirst=True)  # before the terminal and junitxml read the report
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        message = getattr(report, CASE_ERROR_ATTRIBUTE, None)
+        if self.is_controller and message is not None and report.failed:
+            report.longrepr = case_error_repr(message, self.config.option.tbstyle)  # type: ignore[assignment]
         if self.is_controller and report.when == "call":
             self.records.extend(records_from_properties(report.user_properties))
 
@@ -318,7 +365,7 @@ class MMTrustPlugin:
         if report.when == "call" and report.passed:
             for name, value in report.user_properties:
                 if name == "mmtrust_outcome":
-                    return "passed", ".", (str(value), {"green": True})
+                    return "passed", ".", (for_terminal(value), {"green": True})
         return None
 
     # ------------------------------------------------------------ the end
@@ -368,7 +415,7 @@ class MMTrustPlugin:
         message = getattr(self, "error_message", None)
         if message:
             terminalreporter.write_sep("=", "mmtrust", red=True)
-            terminalreporter.write_line(message, red=True)
+            terminalreporter.write_line(for_terminal(message), red=True)
         if self.summary is None:
             return
         terminalreporter.write_sep("=", "mmtrust summary")
@@ -388,6 +435,8 @@ class MMTrustPlugin:
         configure_judge(None)
         configure_judge_store(None)
         configure_toxicity(None)
+        if self.undo_log_redaction is not None:
+            self.undo_log_redaction()
         judge = getattr(self, "_judge_model", None)
         if judge is not None:
             judge.close()
@@ -426,9 +475,14 @@ def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemRes
     try:
         result = plugin.result_for(request.node, mmtrust_case)
     except ItemError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        failure = str(exc)
     except MMTrustError as exc:  # DataError, ModelError, ConfigError, StoreError: one line, no traceback
-        pytest.fail(f"mmtrust: {exc}", pytrace=False)
+        failure = f"mmtrust: {exc}"
+    else:
+        failure = None
+    if failure is not None:  # raised outside the except block: pytest would print the cause again
+        setattr(request.node, CASE_ERROR_ATTRIBUTE, failure)
+        pytest.fail(for_terminal(failure), pytrace=False)
     for record in result.records:
         request.node.user_properties.extend(record.user_properties())
     return result
