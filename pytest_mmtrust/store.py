@@ -244,7 +244,8 @@ class ResponseStore:
                         parsed_usage = json.loads(usage) if usage else None
                     except ValueError:
                         parsed_usage = None  # cannot happen with a matching checksum; be safe anyway
-                    found[key] = Response(text=text, usage=parsed_usage, latency_s=latency, cached=True)
+                    # redacted again: a store written before a secret was known must not leak it into reports
+                    found[key] = Response(text=redact(text), usage=parsed_usage, latency_s=latency, cached=True)
         return found
 
     def put(self, key: str, model_identity: str, response: Response) -> None:
