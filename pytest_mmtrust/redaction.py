@@ -108,6 +108,9 @@ def add_url_secrets(url: str | None) -> None:
 def _spellings() -> list[tuple[str, str]]:
     """(text to find, replacement) for every secret and its escaped forms, longest first."""
     global _environment, _variants
+    known = _variants  # read once without the lock: this runs for every answer and report cell
+    if known is not None:
+        return known
     with _lock:
         if _variants is not None:
             return _variants
@@ -161,13 +164,17 @@ def redact_value(value: Any) -> Any:
 def scrub_secrets(text: str, secrets: Sequence[str] = ()) -> str:
     """``text`` with ``secrets``, the run's known secrets and credential-shaped strings as ``***``.
 
-    For error messages and log lines (see the module docstring).
+    For error messages (see the module docstring). The environment is read again on every call:
+    errors are few, and a key set after the run started must not slip through.
     """
     known = [s for s in secrets if s and len(s) >= MIN_KNOWN_SECRET]
     known += known_secrets()
     for secret in sorted(set(known), key=len, reverse=True):
         text = text.replace(secret, MASK)
-    text = redact(text)
+    return _blank_shapes(redact(text))
+
+
+def _blank_shapes(text: str) -> str:
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + MASK, text)
     return text
@@ -222,7 +229,7 @@ def install_log_redaction() -> Callable[[], None]:
             message = record.getMessage()
         except Exception:  # a broken format string: leave it for logging's own error report
             return record
-        scrubbed = scrub_secrets(message)
+        scrubbed = _blank_shapes(redact(message))  # the run's secrets as collected when it started
         if scrubbed != message or record.args:
             record.msg, record.args = scrubbed, None
         return record

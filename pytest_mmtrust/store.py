@@ -114,6 +114,11 @@ class ResponseStore:
                 if _is_permission(exc) and self.path.is_file():
                     self._open_read_only(exc)
                     return
+                if _is_permission(exc) and not self.path.exists():
+                    raise StoreError(
+                        f"{self.path}: cannot create the response store ({_one_line(exc)}); make its folder writable, "
+                        "or pass --mmtrust-store with a writable path"
+                    ) from None
                 raise StoreError(f"{self.path}: {_damage(exc)}; move it away or delete it (the next run asks again)") from None
             except StoreError:
                 self._close_quietly()

@@ -88,6 +88,7 @@ def test_the_environment_is_read_when_a_run_starts(monkeypatch: pytest.MonkeyPat
 
 def test_log_records_are_scrubbed_wherever_they_go(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("LOGGED_API_KEY", "logged-key-0123456")
+    refresh()  # a run starts: the plugin collects the secrets, then installs the factory
     before = logging.getLogRecordFactory()
     undo = install_log_redaction()
     try:

@@ -213,3 +213,14 @@ def test_store_locations_are_checked_without_creating_anything(tmp_path: Path, r
     good.write_bytes(b"garbage" * 200)
     with pytest.raises(StoreError, match="delete it"):
         check_store_location(good)  # real damage keeps its advice
+
+
+def test_a_store_that_cannot_be_created_in_a_read_only_folder_is_not_called_damaged(tmp_path: Path, read_only) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "keep").write_text("x")
+    with read_only(folder):
+        with pytest.raises(StoreError) as info:
+            ResponseStore(folder / "s.sqlite")
+    message = str(info.value)
+    assert "cannot create the response store" in message and "writable" in message and "delete" not in message
