@@ -241,7 +241,15 @@ class MMTrustPlugin:
         is probed; the judge's key is not sent.
         """
         base = self.settings.judge_api_base
-        if not base or not (self.settings.judge or (self.settings.guard_evaluator or "").startswith("judge")):
+        guard = self.settings.guard_evaluator or ""
+        judges = [self.settings.judge] if self.settings.judge else []
+        if guard.startswith("judge:"):
+            judges.append(guard.split(":", 1)[1])
+        try:
+            served = any(parse_model_spec(judge).kind == "api" for judge in judges)
+        except MMTrustError:
+            return  # a bad judge string is reported by configure_evaluators, naming its option
+        if not base or not served:
             return
         from .models.api import check_reachable
 
@@ -290,7 +298,7 @@ class MMTrustPlugin:
         try:
             cases = self.session.cases(task)
         except MMTrustError as exc:
-            raise pytest.Collector.CollectError(f"task {task.id}: {exc}") from None
+            raise pytest.Collector.CollectError(for_terminal(f"task {task.id}: {exc}")) from None
         if not self.tasks:
             self.share_store_with_judges()
         self.tasks[task.id] = task
