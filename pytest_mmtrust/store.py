@@ -405,7 +405,8 @@ class _StoreErrors:
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if exc_type is not None and issubclass(exc_type, sqlite3.DatabaseError):
-            if _is_permission(exc) and self.store is not None:  # became read-only while in use
+            if _is_permission(exc) and self.store is not None and not self.doing.startswith("reading"):
+                # a write refused while in use (the file or its folder became read-only)
                 self.store.read_only = _one_line(exc)
                 self.store._writable(self.doing)
             what = _damage(exc)
