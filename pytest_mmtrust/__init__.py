@@ -8,7 +8,7 @@ Evaluators live in :mod:`pytest_mmtrust.evaluators`, models in :mod:`pytest_mmtr
 from __future__ import annotations
 
 from .datasets.base import Dataset
-from .errors import ConfigError, DataError, MMTrustError, ModelCallError, ModelError, StoreError
+from .errors import ConfigError, DataError, InvalidAnswerError, MMTrustError, ModelCallError, ModelError, StoreError
 from .metrics import Metric, MetricValue
 from .task import Task
 from .values import Case, GenerationParams, Request, Response, Score
@@ -16,7 +16,7 @@ from .values import Case, GenerationParams, Request, Response, Score
 __version__ = "0.1.0"
 
 __all__ = [
-    "Case", "ConfigError", "DataError", "Dataset", "GenerationParams", "MMTrustError", "Metric",
+    "Case", "ConfigError", "DataError", "Dataset", "GenerationParams", "InvalidAnswerError", "MMTrustError", "Metric",
     "MetricValue", "ModelCallError", "ModelError", "Request", "Response", "Score", "StoreError", "Task",
     "__version__",
 ]

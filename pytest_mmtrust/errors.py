@@ -28,6 +28,18 @@ class StoreError(MMTrustError):
     """The response store is unreadable, corrupt or of another schema."""
 
 
+class InvalidAnswerError(MMTrustError):
+    """An answer that does not meet the format its request demanded (raised by an evaluator).
+
+    Not a score: the answer is removed from the response store, so the next run asks again,
+    and the item errors with this message. Raise it from a suite's evaluator only where the
+    request made the format a condition (a JSON object, one of a fixed set of words) and an
+    answer without it cannot be scored at all; where the benchmark counts an off-format answer
+    against the model (a refusal, an unclear choice), score it instead — re-asking a model at
+    temperature 0 gives the same answer.
+    """
+
+
 class ModelCallError(Exception):
     """One model call failed.
 

@@ -29,7 +29,8 @@ import json
 import math
 import operator
 import re
-from collections.abc import Iterator, Mapping as MappingABC
+from collections.abc import Iterator
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -46,6 +47,7 @@ from .metrics import (
     paired_difference,
     sign_flip_pvalue,
 )
+from .redaction import redact
 
 BASELINE_SCHEMA = 1
 BASELINE_KIND = "pytest-mmtrust-baseline"
@@ -424,7 +426,7 @@ def write_baseline(path: Path, model: str, tasks: Mapping[str, Mapping[str, Any]
     data = {"schema": BASELINE_SCHEMA, "kind": BASELINE_KIND, "model": model, "tasks": dict(tasks)}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(redact(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 

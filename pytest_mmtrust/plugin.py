@@ -30,14 +30,19 @@ from .errors import MMTrustError
 from .gates import read_baseline
 from .models import parse_model_spec
 from .records import records_from_properties
+from .redaction import add_url_secrets, install_log_redaction, refresh
+from .report.case_errors import case_error_repr
 from .report.junit import send_gate_reports
 from .report.progress import Progress
+from .safe_text import for_terminal
 from .session import EvaluationSession, ItemError, ItemResult
 from .task import ASPECTS, Task, task_of
 from .task_selection import could_select
 
 PLUGIN_NAME = "mmtrust-session"
 CASE_ARG = "mmtrust_case"
+#: Set on an item (and copied to its report) when it fails with a case error: see report.case_errors.
+CASE_ERROR_ATTRIBUTE = "mmtrust_case_error"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,40 +66,51 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"mmtrust_{aspect}: pytest-mmtrust items of the {aspect} aspect")
     cli = {o.name: config.getoption("mmtrust_" + o.name.replace("-", "_")) for o in OPTIONS}
     pyproject = config.rootpath / "pyproject.toml"
+    refresh()  # the secrets this run knows (pytest_mmtrust.redaction), blanked from all it writes
     try:
         settings = Settings.resolve(config.rootpath, cli, config.getoption("mmtrust_gate"), pyproject)
+        add_url_secrets(settings.api_base)
+        add_url_secrets(settings.judge_api_base)
         spec = parse_model_spec(settings.model)
         if settings.plots is not None:
             from .report.plots import check_available
 
             check_available()
         if not hasattr(config, "workerinput"):
-            check_inputs(settings)
+            mmtrust_run = any(value is not None for value in cli.values()) or bool(config.getoption("mmtrust_gate"))
+            check_inputs(settings, new_store=mmtrust_run)
     except MMTrustError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        raise pytest.UsageError(for_terminal(exc)) from None
     try:
         plugin = MMTrustPlugin(config, settings)
     except MMTrustError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        raise pytest.UsageError(for_terminal(exc)) from None
     if plugin.is_controller and spec.kind == "api":
         plugin.check_api_model(spec)
+    if plugin.is_controller:
+        plugin.check_judge_server()
+    plugin.undo_log_redaction = install_log_redaction()
     config.pluginmanager.register(plugin, PLUGIN_NAME)
 
 
-def check_inputs(settings: Settings) -> None:
+def check_inputs(settings: Settings, *, new_store: bool = True) -> None:
     """Fail before the first model call on inputs that would otherwise fail only at the end.
 
     A baseline file is read at session end, a store file when the first task fetches: a broken
-    one would then cost the whole run (or one traceback per item). An existing store is opened
-    once here — its integrity check runs and nothing is written; a missing one is left for the
-    run to create.
+    one would then cost the whole run (or one error per item). An existing store is opened
+    once here — its integrity check runs and nothing is written (a read-only one is opened for
+    reading). For a missing one, that its folder can be created is checked without creating it;
+    ``new_store=False`` skips that for the default store of a run given no ``--mmtrust-*`` option
+    (a project's own tests with the plugin installed, in a checkout that may be read-only).
     """
     if settings.baseline is not None:
         read_baseline(settings.baseline)
-    if settings.store is not None and settings.store.exists():
-        from .store import ResponseStore
+    if settings.store is not None:
+        from .store import check_store_location
 
-        ResponseStore(settings.store).close()
+        default = settings.store == settings.rootdir / ".mmtrust" / "responses.sqlite"
+        if settings.store.exists() or new_store or not default:
+            check_store_location(settings.store)
 
 
 class MMTrustPlugin:
@@ -115,6 +131,7 @@ class MMTrustPlugin:
         self.error_message: str | None = None
         self._scratch: Path | None = None
         self._grouped_cases: dict[str, list[Any]] | None = None
+        self.undo_log_redaction: Any = None
         store = settings.store
         owner = "main"
         if self.is_worker:
@@ -170,7 +187,32 @@ class MMTrustPlugin:
                 for base in self.settings.api_base.split(","):
                     check_reachable(base.strip())
         except MMTrustError as exc:
-            raise pytest.UsageError(str(exc)) from None
+            raise pytest.UsageError(for_terminal(exc)) from None
+
+    def check_judge_server(self) -> None:
+        """Fail at start-up, in one line, when the judge's server does not answer.
+
+        Without this, each judged item would learn it after its own retries (18 minutes for S.5
+        with the defaults). Only an OpenAI-compatible server named by ``--mmtrust-judge-api-base``
+        is probed; the judge's key is not sent.
+        """
+        base = self.settings.judge_api_base
+        guard = self.settings.guard_evaluator or ""
+        judges = [self.settings.judge] if self.settings.judge else []
+        if guard.startswith("judge:"):
+            judges.append(guard.split(":", 1)[1])
+        try:
+            served = any(parse_model_spec(judge).kind == "api" for judge in judges)
+        except MMTrustError:
+            return  # a bad judge string is reported by configure_evaluators, naming its option
+        if not base or not served:
+            return
+        from .models.api import check_reachable
+
+        try:
+            check_reachable(base)
+        except MMTrustError as exc:
+            raise pytest.UsageError(for_terminal(str(exc).replace("--mmtrust-api-base", "--mmtrust-judge-api-base"))) from None
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         store = self.settings.store or "memory (--mmtrust-no-store)"
@@ -222,7 +264,7 @@ class MMTrustPlugin:
             # this task's own failure, not the session's: the other tasks still run and report
             self.expected[task.id] = 1
             self.unreadable[task.id] = str(exc)
-            message = f"mmtrust: task {task.id}: data could not be read: {exc}"
+            message = for_terminal(f"mmtrust: task {task.id}: data could not be read: {exc}")
             metafunc.parametrize(CASE_ARG, [pytest.param(UnreadableData(task.id, message), id=f"{task.id}/data",
                                                          marks=marks)])
             return
@@ -313,7 +355,20 @@ class MMTrustPlugin:
             self._grouped_cases = grouped
         return self._grouped_cases
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        """Mark the report of an item that failed with a case error (the mark travels with xdist)."""
+        report = yield
+        message = getattr(item, CASE_ERROR_ATTRIBUTE, None)
+        if message is not None and report.failed:
+            setattr(report, CASE_ERROR_ATTRIBUTE, message)
+        return report
+
+    @pytest.hookimpl(tryfirst=True)  # before the terminal and junitxml read the report
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        message = getattr(report, CASE_ERROR_ATTRIBUTE, None)
+        if self.controller is not None and message is not None and report.failed:
+            report.longrepr = case_error_repr(message, self.config.option.tbstyle)  # type: ignore[assignment]
         if self.controller is not None and report.when == "call":
             self.controller.add_records(records_from_properties(report.user_properties))
 
@@ -321,7 +376,7 @@ class MMTrustPlugin:
         if report.when == "call" and report.passed:
             for name, value in report.user_properties:
                 if name == "mmtrust_outcome":
-                    return "passed", ".", (str(value), {"green": True})
+                    return "passed", ".", (for_terminal(value), {"green": True})
         return None
 
     # ------------------------------------------------------------ the end
@@ -356,7 +411,7 @@ class MMTrustPlugin:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.error_message:
             terminalreporter.write_sep("=", "mmtrust", red=True)
-            terminalreporter.write_line(self.error_message, red=True)
+            terminalreporter.write_line(for_terminal(self.error_message), red=True)
         lines = self.controller.terminal_lines() if self.controller is not None else []
         if not lines:
             return
@@ -368,6 +423,8 @@ class MMTrustPlugin:
         models = self.session.context.models
         if models is not None:
             models.close()
+        if self.undo_log_redaction is not None:
+            self.undo_log_redaction()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
 
@@ -427,9 +484,14 @@ def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemRes
     try:
         result = plugin.result_for(request.node, mmtrust_case)
     except ItemError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        failure = str(exc)
     except MMTrustError as exc:  # DataError, ModelError, ConfigError, StoreError: one line, no traceback
-        pytest.fail(f"mmtrust: {exc}", pytrace=False)
+        failure = f"mmtrust: {exc}"
+    else:
+        failure = None
+    if failure is not None:  # raised outside the except block: pytest would print the cause again
+        setattr(request.node, CASE_ERROR_ATTRIBUTE, failure)
+        pytest.fail(for_terminal(failure), pytrace=False)
     for record in result.records:
         request.node.user_properties.extend(record.user_properties())
     return result

@@ -25,6 +25,7 @@ from .errors import ModelCallError
 from .heap import frozen
 from .models.base import Model
 from .ratelimit import RateLimiter, estimate_tokens
+from .redaction import redact, scrub_secrets
 from .store import StoreLike
 from .values import Request, Response
 
@@ -254,14 +255,14 @@ class ResponseRunner:
                 self.limiter.settle(event, None)  # a refused call still counted at the provider
                 if not error.retryable or attempt >= self.policy.retries:
                     tries = attempt + 1
-                    message = f"{error} (after {tries} {'try' if tries == 1 else 'tries'})"
+                    message = scrub_secrets(f"{error} (after {tries} {'try' if tries == 1 else 'tries'})")
                     return [Response(text=None, error=message) for _ in batch]
                 delay = self.policy.delay(attempt, error, self._rng)
                 attempt += 1
                 self.stats.add(retried=1)
                 self.sleep(delay)
             except Exception as error:  # a bug in a user's model must not kill the whole run
-                message = f"model raised {type(error).__name__}: {error}"
+                message = scrub_secrets(f"model raised {type(error).__name__}: {error}")
                 return [Response(text=None, error=message) for _ in batch]
 
 
@@ -286,7 +287,9 @@ def _checked(response: object) -> Response:
     """Accept what a model returned only if it is a Response with text or an error.
 
     Lone surrogates (which no UTF-8 file can hold: the store, the reports, JUnit XML) become
-    U+FFFD here, whatever adapter or user-written Model produced them.
+    U+FFFD here, whatever adapter or user-written Model produced them, and the run's known
+    secrets are blanked (:func:`pytest_mmtrust.redaction.redact`) — before the evaluator sees
+    the answer, so a first run and a cached rerun score the same text.
     """
     if not isinstance(response, Response):
         return Response(text=None, error=f"model returned {type(response).__name__}, expected Response")
@@ -295,5 +298,9 @@ def _checked(response: object) -> Response:
     if response.text is not None and not isinstance(response.text, str):
         return Response(text=None, error=f"model returned text of type {type(response.text).__name__}")
     if response.text is not None and _LONE_SURROGATE.search(response.text):
-        return replace(response, text=_LONE_SURROGATE.sub("\ufffd", response.text))
+        response = replace(response, text=_LONE_SURROGATE.sub("\ufffd", response.text))
+    if response.text:
+        redacted = redact(response.text)
+        if redacted != response.text:
+            response = replace(response, text=redacted)
     return response

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .context import RunContext, bind_evaluator
-from .errors import MMTrustError, ModelError
+from .errors import InvalidAnswerError, MMTrustError, ModelError, StoreError
 from .evaluators.base import Evaluator, evaluator_name
+from .invalid_answers import not_kept
 from .models import ModelSpec, build_model, parse_model_spec
 from .models.base import Model
 from .ratelimit import RateLimiter
@@ -214,9 +215,13 @@ class EvaluationSession:
                         continue
                     keys[(task.id, case.key, epoch)] = key
                     requests[key] = request
-            answers = self.runner.fetch(requests, label=task.id)
+            try:
+                answers = self.runner.fetch(requests, label=task.id)
+            except StoreError:  # a read-only store lacking some answers: the cases it holds still run,
+                answers = self.store.get_many(requests)  # each missing one errors on its own with the reason
             for slot, key in keys.items():
-                self._answers[slot] = answers[key]
+                if key in answers:
+                    self._answers[slot] = answers[key]
 
     def response(self, task: Task, case: Case, epoch: int = 0) -> Response:
         answer = self._answers.pop((task.id, case.key, epoch), None)
@@ -236,7 +241,11 @@ class EvaluationSession:
                 raise ItemError(f"{task.id}/{case.key}: model call failed: {response.error}")
             evaluator = self.evaluator(task)
             try:
-                score = evaluator(case, response.text or "")
+                response, score = self._evaluate(evaluator, task, case, request, response)
+            except ItemError:
+                raise
+            except InvalidAnswerError as exc:
+                raise ItemError(f"{task.id}/{case.key}: {not_kept(exc)}") from None
             except Exception as exc:
                 raise ItemError(f"{task.id}/{case.key}: evaluator {evaluator_name(evaluator)} raised "
                                 f"{type(exc).__name__}: {exc}") from exc
@@ -245,6 +254,38 @@ class EvaluationSession:
             scored.append((request, response, score, self._record(task, case, response, score)))
         request, response, score, record = scored[0]
         return ItemResult(task, case, request, response, score, record, tuple(s[3] for s in scored))
+
+    def _evaluate(
+        self, evaluator: Evaluator, task: Task, case: Case, request: Request, response: Response
+    ) -> tuple[Response, Score]:
+        """The answer scored and its score; an answer the evaluator finds invalid is not kept.
+
+        (See :mod:`pytest_mmtrust.invalid_answers`.) One read back from the store is asked again
+        at once (an older run, or a model fixed since, may have written it); one just asked
+        raises :class:`InvalidAnswerError`, and the next run asks again.
+        """
+        key = ""
+        try:
+            return response, evaluator(case, response.text or "")
+        except InvalidAnswerError as exc:
+            key = cache_key(self.runner.identity, request)
+            self._discard(task, case, key, exc)
+            if not response.cached:
+                raise
+        fresh = self.runner.fetch({key: request})[key]
+        if not fresh.ok:
+            raise ItemError(f"{task.id}/{case.key}: model call failed: {fresh.error}")
+        try:
+            return fresh, evaluator(case, fresh.text or "")
+        except InvalidAnswerError as exc:
+            self._discard(task, case, key, exc)
+            raise
+
+    def _discard(self, task: Task, case: Case, key: str, problem: InvalidAnswerError) -> None:
+        try:
+            self.runner.store.discard([key])
+        except StoreError as exc:
+            raise ItemError(f"{task.id}/{case.key}: {problem}; and the answer cannot be removed: {exc}") from None
 
     def _record(self, task: Task, case: Case, response: Response, score: Score) -> ScoreRecord:
         return ScoreRecord(

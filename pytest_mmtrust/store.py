@@ -22,6 +22,16 @@ itself cannot see is caught too: each answer carries a sha256 of its key, text a
 whenever it is read. A truncated, corrupt or foreign file fails with one :class:`StoreError` line
 naming it — never silently used, and never silently replaced (the answers in it may be worth
 rescuing; the message says to move it away).
+
+Read-only stores. A store the run may not write (a read-only file, folder or file system, a
+store shared from a cache) is opened for reading: a fully cached rerun works, and only a write
+(a new answer, a claim before asking the model, :meth:`ResponseStore.discard`) raises one
+:class:`StoreError` saying the store is read-only — before anything is sent. Only real damage
+is answered with "move it away or delete it"; a permission problem never is.
+
+Invalid answers. An answer the run later finds unusable (a judge's reply that is not the
+required JSON, an answer that misses the format its request demanded) is removed with
+:meth:`ResponseStore.discard`, so the next run asks again instead of failing the same way.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .errors import StoreError
+from .redaction import redact
 from .values import Request, Response
 
 SCHEMA_VERSION = "2"
@@ -78,6 +89,8 @@ class ResponseStore:
         self.path = Path(path)
         self.owner = f"{owner or 'pid'}@{HOST}:{os.getpid()}"
         self._lock = threading.Lock()
+        #: Why the store is open for reading only (None: it is writable).
+        self.read_only: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -86,6 +99,9 @@ class ResponseStore:
         while True:
             try:
                 self._open()
+                if not os.access(self.path, os.W_OK):  # SQLite fell back to reading: say so now, not at a write
+                    self._close_quietly()
+                    self._open_read_only(PermissionError("the file is not writable"))
                 return
             except sqlite3.DatabaseError as exc:
                 self._close_quietly()
@@ -95,6 +111,14 @@ class ResponseStore:
                 if _is_busy(exc) and time.monotonic() < deadline:
                     time.sleep(random.uniform(0.02, 0.2))
                     continue
+                if _is_permission(exc) and self.path.is_file():
+                    self._open_read_only(exc)
+                    return
+                if _is_permission(exc) and not self.path.exists():
+                    raise StoreError(
+                        f"{self.path}: cannot create the response store ({_one_line(exc)}); make its folder writable, "
+                        "or pass --mmtrust-store with a writable path"
+                    ) from None
                 raise StoreError(f"{self.path}: {_damage(exc)}; move it away or delete it (the next run asks again)") from None
             except StoreError:
                 self._close_quietly()
@@ -121,6 +145,59 @@ class ResponseStore:
                     f"{self.path}: response store of schema {row[0]}, this version reads schema {SCHEMA_VERSION}; "
                     "move it away or pass --mmtrust-store with another path"
                 )
+
+    def _open_read_only(self, cause: Exception) -> None:
+        """Open a store this process may not write, for reading (see the module docstring).
+
+        ``mode=ro`` reads a WAL store whose ``-wal`` and ``-shm`` files exist or can be made;
+        in a folder where they can be neither, ``immutable=1`` reads the file alone — allowed
+        only when no ``-wal`` file holds answers not yet copied into it, which it would miss.
+        """
+        uri = self.path.resolve().as_uri()
+        wal = Path(f"{self.path}-wal")
+        attempts = [f"{uri}?mode=ro"]
+        if not wal.exists() or wal.stat().st_size == 0:
+            attempts.append(f"{uri}?mode=ro&immutable=1")
+        failure: Exception = cause
+        for attempt in attempts:
+            try:
+                self._db = sqlite3.connect(attempt, uri=True, timeout=60.0, check_same_thread=False, isolation_level=None)
+                self._db.execute("PRAGMA busy_timeout = 60000")
+                self._check_integrity()
+                row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            except sqlite3.DatabaseError as exc:
+                self._close_quietly()
+                failure = exc
+                if "no such table" in str(exc):
+                    raise StoreError(
+                        f"{self.path}: the store is read-only ({_one_line(cause)}) and has no answers table yet; "
+                        "make it writable, or pass --mmtrust-store with a writable path"
+                    ) from None
+                continue
+            except StoreError:
+                self._close_quietly()
+                raise
+            if row is None or row[0] != SCHEMA_VERSION:
+                self._close_quietly()
+                raise StoreError(
+                    f"{self.path}: the store is read-only ({_one_line(cause)}) and of schema {row[0] if row else '?'}; "
+                    f"this version reads schema {SCHEMA_VERSION} and upgrades older ones in place, which needs "
+                    "writing: make it writable once"
+                )
+            self.read_only = _one_line(cause)
+            return
+        raise StoreError(
+            f"{self.path}: cannot open the response store, not even for reading ({_one_line(failure)}); "
+            "check that its file and folder can be read (and written, for new answers)"
+        )
+
+    def _writable(self, doing: str) -> None:
+        """Raise the one read-only message when a write is needed on a read-only store."""
+        if self.read_only is not None:
+            raise StoreError(
+                f"{self.path}: the store is read-only ({self.read_only}), so {doing} is impossible; "
+                "make the file and its folder writable, or pass --mmtrust-store with a writable path"
+            )
 
     def _close_quietly(self) -> None:
         db = getattr(self, "_db", None)
@@ -172,15 +249,18 @@ class ResponseStore:
                         parsed_usage = json.loads(usage) if usage else None
                     except ValueError:
                         parsed_usage = None  # cannot happen with a matching checksum; be safe anyway
-                    found[key] = Response(text=text, usage=parsed_usage, latency_s=latency, cached=True)
+                    # redacted again: a store written before a secret was known must not leak it into reports
+                    found[key] = Response(text=redact(text), usage=parsed_usage, latency_s=latency, cached=True)
         return found
 
     def put(self, key: str, model_identity: str, response: Response) -> None:
         """Store one successful answer (failed ones are never stored) and release its claim."""
         if not response.ok:
             return
+        self._writable("storing a new answer")
         usage = json.dumps(dict(response.usage), sort_keys=True) if response.usage else None
         text = _LONE_SURROGATE.sub("\ufffd", response.text or "")  # UTF-8 cannot hold them; SQLite would refuse
+        text = redact(text)  # no secret the run knows is ever written (pytest_mmtrust.redaction)
         with self._errors("storing an answer"), self._transaction():
             self._db.execute(
                 "INSERT OR REPLACE INTO responses (key, model, text, usage, latency, created, checksum) "
@@ -188,6 +268,16 @@ class ResponseStore:
                 (key, model_identity, text, usage, response.latency_s, time.time(), answer_checksum(key, text, usage)),
             )
             self._db.execute("DELETE FROM claims WHERE key = ?", (key,))
+
+    def discard(self, keys: Iterable[str]) -> None:
+        """Remove the answers under ``keys`` (found invalid): the next run asks for them again."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return
+        self._writable(f"removing {len(wanted)} invalid answer(s) so that the next run asks again")
+        with self._errors("removing invalid answers"), self._transaction():
+            for key in wanted:
+                self._db.execute("DELETE FROM responses WHERE key = ?", (key,))
 
     def count(self) -> int:
         with self._lock:
@@ -203,6 +293,9 @@ class ResponseStore:
         """
         now = time.time()
         mine: set[str] = set()
+        keys = list(keys)
+        if keys:
+            self._writable(f"asking the model for {len(keys)} answer(s) missing from it")
         with self._errors("claiming requests"), self._transaction():
             for key in keys:
                 row = self._db.execute("SELECT owner, at FROM claims WHERE key = ?", (key,)).fetchone()
@@ -212,6 +305,8 @@ class ResponseStore:
         return mine
 
     def release(self, keys: Iterable[str]) -> None:
+        if self.read_only is not None:
+            return  # a read-only store holds no claims of ours
         with self._errors("releasing claims"), self._transaction():
             for key in keys:
                 self._db.execute("DELETE FROM claims WHERE key = ? AND owner = ?", (key, self.owner))
@@ -227,7 +322,7 @@ class ResponseStore:
         return out
 
     def _errors(self, doing: str) -> "_StoreErrors":
-        return _StoreErrors(self.path, doing)
+        return _StoreErrors(self.path, doing, self)
 
     def close(self) -> None:
         with self._lock:
@@ -271,6 +366,14 @@ def _one_line(text: Any) -> str:
     return " ".join(str(text).split())
 
 
+def _is_permission(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite refused for lack of permission (read-only file, folder or file system)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    return (name.startswith("SQLITE_READONLY") or name in ("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")
+            or "readonly database" in text or "unable to open database file" in text)
+
+
 def _is_busy(exc: sqlite3.DatabaseError) -> bool:
     """Whether SQLite refused because another connection holds the file (worth waiting for)."""
     if not isinstance(exc, sqlite3.OperationalError):
@@ -294,14 +397,18 @@ def _damage(exc: sqlite3.DatabaseError) -> str:
 class _StoreErrors:
     """Turn a SQLite failure during use (disk full, I/O error, damage) into one StoreError line."""
 
-    def __init__(self, path: Path, doing: str):
-        self.path, self.doing = path, doing
+    def __init__(self, path: Path, doing: str, store: "ResponseStore | None" = None):
+        self.path, self.doing, self.store = path, doing, store
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if exc_type is not None and issubclass(exc_type, sqlite3.DatabaseError):
+            if _is_permission(exc) and self.store is not None and not self.doing.startswith("reading"):
+                # a write refused while in use (the file or its folder became read-only)
+                self.store.read_only = _one_line(exc)
+                self.store._writable(self.doing)
             what = _damage(exc)
             advice = "; move it away or delete it (the next run asks again)" if "corrupt" in what or "not a" in what else ""
             raise StoreError(f"{self.path}: {self.doing} failed: {what}{advice}") from None
@@ -346,6 +453,11 @@ class MemoryStore:
             with self._lock:
                 self._answers[key] = response
 
+    def discard(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._answers.pop(key, None)
+
     def count(self) -> int:
         return len(self._answers)
 
@@ -360,6 +472,30 @@ class MemoryStore:
 
     def close(self) -> None:
         return None
+
+
+def check_store_location(path: Path, option: str = "--mmtrust-store") -> None:
+    """Raise :class:`StoreError` now if the store at ``path`` can be neither opened nor created.
+
+    Called before a run's first request. An existing store is opened once (integrity, schema,
+    read-only fallback: nothing is written). For a new one nothing is created: the nearest
+    existing folder on the way must be a folder this process may write into, so the store's
+    folder and file can be made when the first answer arrives.
+    """
+    path = Path(path)
+    if path.exists():
+        ResponseStore(path).close()
+        return
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    folder = path.parent
+    where = f"{option} {path}: cannot create the store's folder {folder}" if existing != folder else \
+        f"{option} {path}: cannot create the store in {folder}"
+    if not existing.is_dir():
+        raise StoreError(f"{where} ({existing} is a file, not a folder)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise StoreError(f"{where} ({existing} is not writable; pass --mmtrust-store with a writable path)")
 
 
 def merge_stores(target: Path, sources: Iterable[Path]) -> int:
@@ -396,7 +532,7 @@ def merge_stores(target: Path, sources: Iterable[Path]) -> int:
 
 
 StoreLike = ResponseStore | MemoryStore
-__all__ = ["ResponseStore", "MemoryStore", "StoreLike", "cache_key", "merge_stores"]
+__all__ = ["ResponseStore", "MemoryStore", "StoreLike", "cache_key", "check_store_location", "merge_stores"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

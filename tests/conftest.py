@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import stat
+import subprocess
 from pathlib import Path
+from typing import Callable, ContextManager, Iterator
 
 import pytest
 
@@ -25,3 +30,44 @@ pytest_plugins = ["pytester"]
 def mmtrust_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One dataset and tiny-model cache for the whole test session (see pytest_mmtrust.testing.cache)."""
     return session_cache_dir(tmp_path_factory)
+
+
+@pytest.fixture
+def read_only() -> Callable[[Path], ContextManager[None]]:
+    """``with read_only(folder):`` — the folder and its files cannot be written by this process.
+
+    A non-root process gets plain permissions (0555 / 0444). Root ignores those, so as root the
+    folder and files are made immutable (``chattr +i``); the test is skipped where that is not
+    possible (no chattr, a file system without the attribute).
+    """
+
+    @contextlib.contextmanager
+    def make(folder: Path) -> Iterator[None]:
+        paths = [folder, *folder.iterdir()]
+        if os.geteuid() != 0:
+            modes = {path: stat.S_IMODE(path.stat().st_mode) for path in paths}
+            for path in paths:
+                path.chmod(0o555 if path.is_dir() else 0o444)
+            try:
+                yield
+            finally:
+                for path, mode in modes.items():
+                    path.chmod(mode)
+            return
+        chattr = shutil.which("chattr")
+        targets = [str(path) for path in paths]
+        done = subprocess.run([chattr, "+i", *targets], capture_output=True, check=False) if chattr else None
+        if done is None or done.returncode != 0:
+            pytest.skip("running as root without chattr +i: cannot make a folder read-only here")
+        try:
+            try:
+                (folder / "probe").write_text("x")
+            except OSError:
+                pass
+            else:
+                pytest.skip("chattr +i did not make the folder read-only on this file system")
+            yield
+        finally:
+            subprocess.run([chattr, "-i", *targets], capture_output=True, check=False)
+
+    return make

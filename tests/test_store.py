@@ -146,3 +146,81 @@ def test_memory_store_has_the_same_contract() -> None:
     store.put("e", "m", Response(text=None, error="no"))
     assert set(store.get_many(["k", "e"])) == {"k"}
     assert store.claim(["k", "z"]) == {"k", "z"}
+
+
+# ---------------------------------------------------------------- invalid answers and read-only stores
+
+
+@pytest.mark.parametrize("kind", ["file", "memory"])
+def test_discarded_answers_are_asked_again_and_the_others_kept(tmp_path: Path, kind: str) -> None:
+    store = ResponseStore(tmp_path / "s.sqlite") if kind == "file" else MemoryStore()
+    for key in ("good", "bad"):
+        store.put(key, "m", Response(text=f"{key} answer"))
+    store.discard(["bad", "never-stored"])
+    assert set(store.get_many(["good", "bad"])) == {"good"}
+    store.close()
+    if kind == "file":
+        assert set(ResponseStore(tmp_path / "s.sqlite").get_many(["good", "bad"])) == {"good"}
+
+
+def filled_store(folder: Path) -> Path:
+    folder.mkdir()
+    path = folder / "s.sqlite"
+    store = ResponseStore(path)
+    store.put("k1", "m", Response(text="hello"))
+    store.close()
+    assert sorted(p.name for p in folder.iterdir()) == ["s.sqlite"]  # the last close folds the WAL in
+    return path
+
+
+def test_a_read_only_store_is_opened_for_reading(tmp_path: Path, read_only) -> None:
+    path = filled_store(tmp_path / "ro")
+    before = path.read_bytes()
+    with read_only(path.parent):
+        store = ResponseStore(path)
+        assert store.read_only
+        assert store.get_many(["k1", "k2"])["k1"].text == "hello"
+        store.release(["k1"])  # nothing of ours to release: no error
+        for write in (lambda: store.put("k2", "m", Response(text="new")), lambda: store.claim(["k2"]),
+                      lambda: store.discard(["k1"])):
+            with pytest.raises(StoreError) as info:
+                write()
+            message = str(info.value)
+            assert f"{path}: the store is read-only" in message and "writable" in message
+            assert "delete" not in message and "corrupt" not in message
+        assert store.claim([]) == set()
+        store.close()
+    assert path.read_bytes() == before
+
+
+def test_store_locations_are_checked_without_creating_anything(tmp_path: Path, read_only) -> None:
+    from pytest_mmtrust.store import check_store_location
+
+    check_store_location(tmp_path / "new" / "deeper" / "s.sqlite")
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(StoreError, match=r"--mmtrust-store .*a-file/sub/s.sqlite: cannot create the store's folder .*"
+                                         r"a-file is a file, not a folder"):
+        check_store_location(tmp_path / "a-file" / "sub" / "s.sqlite")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "keep").write_text("x")
+    with read_only(locked):
+        with pytest.raises(StoreError, match="is not writable"):
+            check_store_location(locked / "s.sqlite")
+    good = filled_store(tmp_path / "existing")
+    check_store_location(good)
+    good.write_bytes(b"garbage" * 200)
+    with pytest.raises(StoreError, match="delete it"):
+        check_store_location(good)  # real damage keeps its advice
+
+
+def test_a_store_that_cannot_be_created_in_a_read_only_folder_is_not_called_damaged(tmp_path: Path, read_only) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "keep").write_text("x")
+    with read_only(folder):
+        with pytest.raises(StoreError) as info:
+            ResponseStore(folder / "s.sqlite")
+    message = str(info.value)
+    assert "cannot create the response store" in message and "writable" in message and "delete" not in message

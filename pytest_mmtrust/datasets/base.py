@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from ..errors import DataError
 from ..values import Case
-from .upstream_files import image_path, json_type, parse_json_line
+from .upstream_files import check_inside, image_path, json_type, parse_json_line, reading_data_folder
 
 MANIFEST = "cases.jsonl"
 
@@ -44,7 +44,8 @@ class Dataset:
     def load(self, data_dir: Path | None, cache_dir: Path) -> list[Case]:
         """The cases to run: upstream when ``data_dir`` is given and this task has a loader."""
         if data_dir is not None and self.upstream is not None:
-            cases = self.upstream(Path(data_dir))
+            with reading_data_folder(Path(data_dir)):  # no annotation file may lead outside it
+                cases = self.upstream(Path(data_dir))
         else:
             folder = self.materialise(cache_dir)
             cases = read_manifest(folder / MANIFEST, folder)
@@ -105,6 +106,7 @@ def read_manifest(path: Path, image_root: Path) -> list[Case]:
     condition) seen on an earlier line. Lines are split on ``\\n`` only: a prompt may contain
     U+2028 or other characters ``str.splitlines`` would break on.
     """
+    check_inside(path)  # inside a dataset load: the manifest must lie in the data folder
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

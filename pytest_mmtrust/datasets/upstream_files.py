@@ -5,6 +5,14 @@ a :class:`DataError` whose message starts with the file (and the line for JSONL 
 item index for a JSON array) and says what is wrong in one line. Image references are resolved
 inside the data folder only: absolute paths, ``..`` and symlinks that lead out of the folder are
 refused, because an annotation file is input we did not write.
+
+Annotation files (CSV, JSON, JSONL, TXT) follow the same rule: one that resolves outside the
+data folder (a symlink to ``/etc/…``, a sub-folder linked elsewhere) is refused. :func:`data_file`
+checks it against the root it is given; every reader (:func:`read_text` and what builds on it)
+checks it against the data folder being read, which :meth:`Dataset.load
+<pytest_mmtrust.datasets.base.Dataset.load>` sets with :func:`reading_data_folder` for the
+duration of an upstream loader — so readers that build paths themselves get the rule too.
+Outside a load (a replayed results file, a test) any file may be read.
 """
 
 from __future__ import annotations
@@ -17,22 +25,64 @@ import re
 import stat
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
 
+#: The data folder an upstream loader is reading (set by Dataset.load), or None.
+_DATA_FOLDER: ContextVar[Path | None] = ContextVar("mmtrust_data_folder", default=None)
+
+
+@contextmanager
+def reading_data_folder(root: Path) -> Iterator[None]:
+    """While inside, every reader refuses a file that resolves outside ``root``."""
+    token = _DATA_FOLDER.set(Path(root))
+    try:
+        yield
+    finally:
+        _DATA_FOLDER.reset(token)
+
+
+def check_inside(path: Path, root: Path | None = None) -> None:
+    """Refuse ``path`` when it resolves (symlinks followed) outside ``root``.
+
+    ``root`` defaults to the data folder being read (:func:`reading_data_folder`); with neither,
+    nothing is checked.
+    """
+    root = root if root is not None else _DATA_FOLDER.get()
+    if root is None:
+        return
+    real_root = _real_folder(str(root)).rstrip(os.sep)
+    try:
+        resolved = os.path.realpath(path)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{_shown(Path(path))}: cannot be used ({type(exc).__name__}: {exc})") from None
+    if resolved != real_root and not resolved.startswith(real_root + os.sep):
+        raise DataError(
+            f"{_shown(Path(path))}: leads outside the data folder {root} (symlink to {_shown(Path(resolved))}?); "
+            "annotation files must lie inside --mmtrust-data"
+        )
+
 
 def data_file(root: Path, relative: str) -> Path:
-    """``root/relative``, which must be an existing file."""
+    """``root/relative``, which must be an existing file inside ``root`` (symlinks followed)."""
     path = Path(root) / relative
     if not path.is_file():
         raise DataError(f"{path}: missing (expected under --mmtrust-data {root})")
+    check_inside(path, root)
     return path
 
 
 def read_text(path: Path) -> str:
-    """The file as text (UTF-8, a byte-order mark dropped); bytes that are not UTF-8 are named by line."""
+    """The file as text (UTF-8, a byte-order mark dropped); bytes that are not UTF-8 are named by line.
+
+    Inside a dataset load, a file that resolves outside the data folder is refused (see the
+    module docstring).
+    """
+    check_inside(path)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -205,6 +255,12 @@ def _real_folder(folder: str) -> str:
             _REAL_FOLDERS.clear()
         _REAL_FOLDERS[folder] = (identity, real)
     return real
+
+
+def _shown(path: Path) -> str:
+    """A path for a one-line message: as it is, or quoted when it holds line breaks or other controls."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
 
 
 def parse_json_line(line: str, where: str, what: str = "malformed JSON line") -> dict[str, Any]:

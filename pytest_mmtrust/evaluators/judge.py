@@ -24,7 +24,9 @@ system prompt says that fenced text is data, never instructions.
 **Verdicts.** The judge must answer with one JSON object ``{"verdict": LABEL, "reason":
 TEXT}`` (a surrounding code fence is tolerated); LABEL is one of the rubric's labels (case and
 surrounding spaces ignored). Anything else raises :class:`JudgeError` — the plugin turns an
-evaluator exception into an item error, so an unusable grade is never a silent pass.
+evaluator exception into an item error, so an unusable grade is never a silent pass. Such an
+answer is not kept in the store (:func:`~pytest_mmtrust.invalid_answers.fetch_valid`): once the
+judge is fixed, the next run asks it again; one read back from the store is asked again at once.
 
 **Judge or rules.** :func:`judged_or_rules` gives a task an evaluator that uses the judge when
 the run has one (``--mmtrust-judge``, reaching it through the run context, see
@@ -43,6 +45,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from ..context import bind_evaluator
 from ..errors import MMTrustError
+from ..invalid_answers import fetch_valid, not_kept
 from ..store import cache_key
 from ..values import Case, GenerationParams, Request, Response, Score
 
@@ -218,17 +221,24 @@ class JudgeEvaluator:
     def __call__(self, case: Case, text: str) -> Score:
         request = self.request_for(case, text)
         key = cache_key(self.runner.identity, request)
-        response = self.runner.fetch({key: request}, label=self.name)[key]
-        return self._score(case, response)
+        answers, invalid = self._fetch({key: request})
+        return self._score(case, answers[key], invalid.get(key))
 
     def score_many(self, items: Sequence[tuple[Case, str]]) -> list[Score]:
         """Grade many answers with one runner fetch (concurrent, cached), in order."""
         requests = [self.request_for(case, text) for case, text in items]
         keys = [cache_key(self.runner.identity, request) for request in requests]
-        answers = self.runner.fetch(dict(zip(keys, requests)), label=self.name)
-        return [self._score(case, answers[key]) for (case, _), key in zip(items, keys)]
+        answers, invalid = self._fetch(dict(zip(keys, requests)))
+        return [self._score(case, answers[key], invalid.get(key)) for (case, _), key in zip(items, keys)]
 
-    def _score(self, case: Case, response: Response) -> Score:
+    def _fetch(self, requests: Mapping[str, Request]) -> tuple[dict[str, Response], dict[str, BaseException]]:
+        """The judge's answers; one that is not a verdict is not kept (asked again next run)."""
+        return fetch_valid(self.runner, requests, lambda answer: parse_verdict(answer.text or "", self.rubric),
+                           invalid=(JudgeError,), label=self.name)
+
+    def _score(self, case: Case, response: Response, invalid: BaseException | None = None) -> Score:
+        if invalid is not None:
+            raise JudgeError(not_kept(invalid, "the judge"))
         if not response.ok:
             raise JudgeError(f"judge {self.name} failed for case {case.key}: {response.error}")
         label, reason = parse_verdict(response.text or "", self.rubric)

@@ -10,7 +10,8 @@ image is not sent: GuardRank, upstream's evaluator, is text-only too.
 The judge must reply with exactly one JSON object ``{"score": <allowed int>, "reason": "<text>"}``
 (a Markdown code fence around it is tolerated). Anything else — prose, a score outside the
 rubric (1 or 2 for hallucination), a missing reason — raises :class:`JudgeAnswerError`, which
-fails the item: an unreadable verdict is never counted as a pass. Noise injection and position
+fails the item: an unreadable verdict is never counted as a pass. Nor is it kept in the store
+(:func:`~pytest_mmtrust.invalid_answers.fetch_valid`): the next run asks the judge again. Noise injection and position
 swapping are scored by rules upstream and here (:mod:`pytest_mmtrust.mllmguard.rules`).
 
 Judge calls go through a :class:`~pytest_mmtrust.runner.ResponseRunner`, like the answers they
@@ -30,6 +31,7 @@ import re
 from typing import Any, Mapping
 
 from ..errors import ModelError
+from ..invalid_answers import fetch_valid, not_kept
 from ..models.base import Model
 from ..runner import ResponseRunner
 from ..store import MemoryStore, cache_key
@@ -120,10 +122,15 @@ class GuardJudgeEvaluator:
         request = self.request_for(case, text)
         runner = self.runner()
         request_key = cache_key(runner.identity, request)
-        response = runner.fetch({request_key: request})[request_key]
+        allowed = self.rubric[key].scores
+        answers, invalid = fetch_valid(runner, {request_key: request},
+                                       lambda answer: parse_verdict(answer.text, allowed, self.name), invalid=(JudgeAnswerError,))
+        if request_key in invalid:
+            raise JudgeAnswerError(not_kept(invalid[request_key], "the judge"))
+        response = answers[request_key]
         if not response.ok:
             raise ModelError(f"{self.name}: judge call failed: {response.error}")
-        score, reason = parse_verdict(response.text, self.rubric[key].scores, self.name)
+        score, reason = parse_verdict(response.text, allowed, self.name)
         outcomes = BINARY_OUTCOMES if subtask.kind == "binary" else GRADED_OUTCOMES
         return Score(float(score), outcomes[score], {"score": score, "reason": reason, "judge": self.judge_model.name},
                      reason)

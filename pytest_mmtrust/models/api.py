@@ -43,6 +43,7 @@ from PIL import Image
 
 from ..errors import DataError, ModelCallError, ModelError
 from ..images import decode_image, read_image_bytes, to_rgb
+from ..redaction import add_secret, add_url_secrets, redact_url, scrub_secrets, url_secrets
 from ..values import ImageInput, Request, Response
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -104,6 +105,9 @@ class APIModel:
         self.timeout = timeout
         self.extra_params = dict(extra_params or {})
         self._api_key = api_key if api_key else self._default_key()
+        if self._api_key != PLACEHOLDER_API_KEY:
+            add_secret(self._api_key)  # blanked from answers, the store and reports (pytest_mmtrust.redaction)
+        add_url_secrets(self.api_base)
         self._next_base = itertools.count()
         self._lock = threading.Lock()
         self._warm = False
@@ -373,25 +377,6 @@ def _short_detail(exc: BaseException) -> str:
     return text
 
 
-_SECRET_PATTERNS = (
-    re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{8,}"),
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}"),
-    re.compile(r"(?i)((?:api[_-]?key|token|secret)[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9._\-]{8,}"),
-)
-_SECRET_ENV = re.compile(r"(?:API_KEY|_KEY|TOKEN|SECRET)$")
-
-
-def scrub_secrets(text: str, secrets: Sequence[str] = ()) -> str:
-    """Replace known secrets, secret-looking environment values and key-shaped strings by ``***``."""
-    known = [s for s in secrets if s and len(s) >= 4]
-    known += [value for name, value in os.environ.items() if _SECRET_ENV.search(name) and len(value) >= 8]
-    for secret in sorted(set(known), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
-    return text
-
-
 def _response_headers(exc: BaseException) -> Mapping[str, str] | None:
     """litellm copies the HTTP headers to ``litellm_response_headers``; older paths keep them elsewhere."""
     for candidate in (
@@ -432,40 +417,6 @@ def parse_retry_after(headers: Mapping[str, str] | None, *, now: datetime | None
 
 
 # ----- before a run ----------------------------------------------------------------------------
-_SECRET_QUERY = re.compile(r"(?i)^(?:.*key.*|.*token.*|.*secret.*|sig|signature|password|auth.*)$")
-
-
-def url_secrets(url: str) -> list[str]:
-    """The password and key-like query values written into ``url`` (what :func:`redact_url` blanks)."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        found = [parts.password] if parts.password else []
-    except ValueError:
-        return []
-    found += [value for name, value in urllib.parse.parse_qsl(parts.query) if _SECRET_QUERY.match(name) and value]
-    return found
-
-
-def redact_url(url: str) -> str:
-    """``url`` with a password in it and the values of key-like query parameters as ``***``."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return scrub_secrets(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, host = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:***@{host}" if ":" in userinfo else f"***@{host}"
-    query = parts.query
-    if query:
-        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
-        query = "&".join(
-            f"{name}={'***' if _SECRET_QUERY.match(name) else value}" for name, value in pairs
-        )
-    return scrub_secrets(urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)), url_secrets(url))
-
-
 def check_reachable(api_base: str | Sequence[str], timeout: float = 5.0) -> None:
     """Fail fast, in one line, when nothing answers at an API base (each of several).
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import io
-from html import escape
 from pathlib import Path
 
 from PIL import UnidentifiedImageError
@@ -23,10 +22,21 @@ from .. import __version__
 from ..errors import DataError
 from ..images import load_rgb
 from ..records import ScoreRecord
+from ..redaction import redact
+from ..safe_text import for_html as escape  # secrets blanked, controls visible, HTML-escaped
 from ..summary import RunSummary, TaskResult
 from .cases import excerpt, is_failing
 from .charts import aspect_chart, condition_chart, delta_chart, task_chart
-from .figures import ASPECT_TITLES, VERDICT_COLOURS, aspect_scores, condition_tasks, delta_bars, regressed, run_verdict, task_bars
+from .figures import (
+    ASPECT_TITLES,
+    VERDICT_COLOURS,
+    aspect_scores,
+    condition_tasks,
+    delta_bars,
+    regressed,
+    run_verdict,
+    task_bars,
+)
 from .format import ARROWS, gate_text, interval, number, signed
 from .usage import run_usage, usage_line
 
@@ -48,7 +58,7 @@ def write_html(
     page = render_html(summary, max_cases_per_task=max_cases_per_task, max_images_per_task=max_images_per_task,
                        thumbnail_px=thumbnail_px)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
+    tmp.write_text(redact(page), encoding="utf-8")
     tmp.replace(path)
 
 

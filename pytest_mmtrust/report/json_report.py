@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..redaction import redact
 from ..summary import RunSummary, TaskResult
 from .usage import usage_json
 
@@ -97,6 +98,6 @@ def report_json(summary: RunSummary, timing: dict[str, float] | None = None) -> 
 def write_json(path: Path, summary: RunSummary, timing: dict[str, float] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(report_json(summary, timing), indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n",
-                   encoding="utf-8")
+    text = json.dumps(report_json(summary, timing), indent=2, sort_keys=False, ensure_ascii=False, default=str)
+    tmp.write_text(redact(text) + "\n", encoding="utf-8")  # secrets blanked (pytest_mmtrust.redaction)
     tmp.replace(path)

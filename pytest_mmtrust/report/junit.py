@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from ..safe_text import for_xml
 from ..summary import RunSummary, TaskResult
 
 LOCATION_FILE = "mmtrust"
@@ -41,9 +42,9 @@ def gate_nodeid(task_id: str) -> str:
 
 
 def gate_properties(task: TaskResult) -> list[tuple[str, object]]:
-    """The properties of a task's gate testcase (strings and numbers only)."""
+    """The properties of a task's gate testcase (strings and numbers only; strings XML-safe)."""
     value = task.value
-    return [
+    properties: list[tuple[str, object]] = [
         ("mmtrust_task", task.id),
         ("mmtrust_metric", task.metric.name),
         ("mmtrust_direction", task.metric.direction),
@@ -55,6 +56,7 @@ def gate_properties(task: TaskResult) -> list[tuple[str, object]]:
         ("mmtrust_delta", "" if task.decision.delta is None else round(task.decision.delta, 6)),
         ("mmtrust_verdict", task.decision.verdict),
     ]
+    return [(name, for_xml(item) if isinstance(item, str) else item) for name, item in properties]
 
 
 def gate_reports(summary: RunSummary, *, report_only: bool = False) -> list[pytest.TestReport]:
@@ -65,7 +67,7 @@ def gate_reports(summary: RunSummary, *, report_only: bool = False) -> list[pyte
         nodeid = gate_nodeid(task.id)
         location = (LOCATION_FILE, None, f"gate[{task.id}]")
         properties = gate_properties(task)
-        why = "\n".join(task.decision.reasons) or f"{task.id}: {task.decision.verdict}"
+        why = for_xml("\n".join(task.decision.reasons) or f"{task.id}: {task.decision.verdict}")
 
         def report(when: str, outcome: str, longrepr: object = None) -> pytest.TestReport:
             return pytest.TestReport(

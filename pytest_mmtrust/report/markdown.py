@@ -4,19 +4,22 @@ Order follows what a reviewer needs: the verdict in one line; the gates that fai
 regressed; then every task grouped by aspect; then, folded away, example failing cases per task
 so a reviewer can see *what* the model answered without opening the HTML report.
 
-GitHub renders Markdown comments with inline HTML, so cell text is HTML-escaped and pipes are
-escaped for tables. A comment is limited to 65,536 characters: when the full text is longer,
+GitHub renders Markdown comments with inline HTML, so every text that came from a model, a
+server or a dataset goes through :func:`pytest_mmtrust.safe_text.for_markdown`: one line, HTML
+and Markdown punctuation escaped (a ``|`` or ``</details>`` cannot break the table or the folds),
+control characters shown as escapes, no ``@`` mention, secrets blanked. A comment is limited to 65,536 characters: when the full text is longer,
 examples are dropped first (fewer per task, then none) and a note says so. The first line is
 a hidden marker (:data:`MARKER`) a CI job can use to find and update its previous comment.
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Sequence
 
 from ..metrics import ConditionDelta
+from ..redaction import redact
+from ..safe_text import for_html, for_markdown, for_markdown_code
 from ..summary import RunSummary, TaskResult
 from .cases import excerpt, failing_records, image_names
 from .figures import ASPECT_TITLES, regressed, run_verdict
@@ -36,7 +39,7 @@ def write_markdown(path: Path, summary: RunSummary, *, max_examples: int = 5) ->
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render_markdown(summary, max_examples=max_examples), encoding="utf-8")
+    tmp.write_text(redact(render_markdown(summary, max_examples=max_examples)), encoding="utf-8")
     tmp.replace(path)
 
 
@@ -108,7 +111,7 @@ def _totals(summary: RunSummary) -> str:
     usage = usage_line(run_usage(summary))
     if usage:
         parts.append(usage)
-    return "<sub>" + " · ".join(html.escape(p) for p in parts) + "</sub>"
+    return "<sub>" + " · ".join(for_html(p) for p in parts) + "</sub>"
 
 
 def _by_aspect(summary: RunSummary) -> list[tuple[str, list[TaskResult]]]:
@@ -167,7 +170,7 @@ def _examples(summary: RunSummary, max_examples: int) -> list[str]:
             continue
         shown = failing[:max_examples]
         lines.append(
-            f"<details><summary><b>{html.escape(task.id)}</b> {html.escape(task.name)} — "
+            f"<details><summary><b>{for_html(task.id)}</b> {for_html(task.name)} — "
             f"{len(failing)} failing of {len(task.records)} (showing {len(shown)})</summary>"
         )
         lines.append("")
@@ -191,10 +194,9 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str
 
 
 def _cell(text: object) -> str:
-    """Table-safe: HTML-escaped (GitHub renders inline HTML), pipes escaped, one line."""
-    flat = " ".join(str(text).split())
-    return html.escape(flat, quote=False).replace("|", "\\|") or " "
+    """Table-safe (see :func:`pytest_mmtrust.safe_text.for_markdown`): one line, nothing that breaks the table."""
+    return for_markdown(text) or " "
 
 
 def _code(text: str) -> str:
-    return text.replace("`", "'")
+    return for_markdown_code(text)

@@ -13,7 +13,8 @@ no backend selection, safe next to a user's own matplotlib use in the same proce
 Files written (each only when it has something to show): ``aspects.png`` (radar, or bars for
 fewer than three aspects), ``tasks.png`` (metric per task with 95% interval, gate and baseline),
 ``baseline-deltas.png`` (change against the baseline) and ``conditions.png`` (per image
-condition). The numbers come from :mod:`.figures`, the same ones the HTML report draws.
+condition). The numbers come from :mod:`.figures`, the same ones the HTML report draws. Every
+text drawn (titles, tick labels) has the run's secrets blanked (:func:`scrub_labels`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..redaction import redact
 from ..summary import RunSummary
 from .figures import NEUTRAL_COLOUR, aspect_scores, condition_tasks, delta_bars, task_bars, value_axis
 
@@ -58,10 +60,21 @@ def write_plots(folder: Path, summary: RunSummary) -> list[Path]:
         figure = draw(Figure, summary)
         if figure is None:
             continue
+        scrub_labels(figure)
         path = folder / name
         figure.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
         written.append(path)
     return written
+
+
+def scrub_labels(figure: Any) -> None:
+    """Blank known secrets in every text artist of ``figure`` (titles, tick and axis labels)."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        shown = text.get_text()
+        if shown:
+            text.set_text(redact(shown))
 
 
 def _aspects(Figure: Any, summary: RunSummary) -> Any:

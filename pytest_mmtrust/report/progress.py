@@ -16,6 +16,9 @@ carriage return). With ``newline_first`` each task's output starts on a fresh li
 that other writers share mid-line (pytest's progress dots, other xdist workers). Output under pytest's capture needs a way around it: pass ``guard``, a context-manager
 factory the plugin takes from the capture manager (``capman.global_and_fixture_disabled``), and
 every write happens inside it. Time comes from ``clock`` so tests need not sleep.
+
+Every text on the line that is not our own (the label, a task id, anything a status shows) goes
+through :func:`pytest_mmtrust.safe_text.for_terminal`: a control sequence is shown, not obeyed.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, ContextManager, Mapping, TextIO
+
+from ..safe_text import for_terminal
 
 
 def ci_environment(environ: Mapping[str, str]) -> bool:
@@ -78,7 +83,7 @@ class Progress:
     ):
         self.stream = stream
         self.live = is_live(stream, os.environ if environ is None else environ) if live is None else live
-        self.label = label
+        self.label = for_terminal(label)
         self.clock = clock
         self.min_interval_s = min_interval_s
         self.plain_interval_s = plain_interval_s
@@ -96,6 +101,7 @@ class Progress:
             if self._task is not None:
                 self._finish_locked()
             now = self.clock()
+            task_id = for_terminal(task_id)
             self._task = _TaskCounts(task_id, max(0, int(total)), now, last_line=now)
             lead = "\n" if self.newline_first else ""
             if self.live:
@@ -148,7 +154,7 @@ class Progress:
                 parts.append(f"ETA {_duration(remaining / rate)}")
         if final:
             parts.append(f"in {_duration(elapsed)}")
-        return " · ".join(parts)
+        return for_terminal(" · ".join(parts))
 
     def _draw(self, force: bool, lead: str = "") -> None:
         now = self.clock()

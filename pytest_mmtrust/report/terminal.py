@@ -1,7 +1,12 @@
-"""The terminal summary table printed at the end of a run."""
+"""The terminal summary table printed at the end of a run.
+
+Every line goes through :func:`pytest_mmtrust.safe_text.for_terminal`: model names, task names
+and gate reasons may hold text the run did not write (a judge's name, a suite's task name).
+"""
 
 from __future__ import annotations
 
+from ..safe_text import for_terminal
 from ..summary import RunSummary
 from .format import ARROWS, gate_text, interval, number, signed
 from .usage import run_usage, usage_line
@@ -26,7 +31,7 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
             verdict += " (significant)"
         rows.append((
             task.id,
-            _clip(task.name, 30),
+            _clip(for_terminal(task.name), 30),
             f"{task.metric.name} {ARROWS[task.metric.direction]}",
             number(task.value.value),
             interval(task.value),
@@ -53,7 +58,7 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
     for task in summary.tasks:
         for reason in task.decision.reasons:
             lines.append(f"{task.decision.verdict.upper()}: {reason}")
-    return lines
+    return [for_terminal(line) for line in lines]
 
 
 def _clip(text: str, width: int) -> str:

@@ -24,7 +24,14 @@ from pytest_mmtrust.datasets.draw import (
     unrelated_image,
     wrap_text,
 )
-from pytest_mmtrust.datasets.upstream_files import image_path, read_csv, read_json_array, read_jsonl, text_field
+from pytest_mmtrust.datasets.upstream_files import (
+    data_file,
+    image_path,
+    read_csv,
+    read_json_array,
+    read_jsonl,
+    text_field,
+)
 from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.values import image_digest
 
@@ -201,6 +208,69 @@ def test_unreadable_and_non_object_inputs(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="must be text"):
         text_field({"a": ["x"]}, "a", "f:1")
     assert text_field({"a": 3}, "a", "f:1") == "3"
+
+
+# --- annotation files stay inside the data folder (issue 18 item 12) --------------------------------
+
+
+def data_with_links(tmp_path: Path) -> Path:
+    """A data folder whose annotation files are symlinks: one to a file outside, one inside."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.csv").write_text("id,question\n1,what is in /etc?\n", encoding="utf-8")
+    (outside / "rows.jsonl").write_text('{"id": "1", "prompt": "q"}\n', encoding="utf-8")
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "real.csv").write_text("id,question\n1,fine\n", encoding="utf-8")
+    (data / "sub" / "out.csv").symlink_to(outside / "secret.csv")
+    (data / "sub" / "rows.jsonl").symlink_to(outside / "rows.jsonl")
+    (data / "sub" / "in.csv").symlink_to(data / "real.csv")
+    (data / "linked").symlink_to(outside, target_is_directory=True)
+    return data
+
+
+def test_data_file_refuses_an_annotation_symlinked_out_of_the_data_folder(tmp_path: Path) -> None:
+    data = data_with_links(tmp_path)
+    for relative in ("sub/out.csv", "linked/secret.csv"):
+        with pytest.raises(DataError) as info:
+            data_file(data, relative)
+        message = str(info.value)
+        assert message.startswith(f"{data / relative}: ") and "leads outside the data folder" in message
+    assert [row for _, _, row in read_csv(data_file(data, "sub/in.csv"), ["id"])] == [{"id": "1", "question": "fine"}]
+
+
+def test_readers_inside_a_dataset_load_refuse_files_symlinked_out(tmp_path: Path) -> None:
+    """Readers that open a file without data_file (read_jsonl(root / ...)) get the same rule."""
+    from pytest_mmtrust.datasets.base import Dataset, read_manifest
+    from pytest_mmtrust.values import Case
+
+    data = data_with_links(tmp_path)
+
+    def upstream(root: Path) -> list[Case]:
+        return [Case(id=row["id"], prompt=row["prompt"]) for _, _, row in read_jsonl(root / "sub" / "rows.jsonl")]
+
+    with pytest.raises(DataError, match=r"rows\.jsonl: .*leads outside the data folder"):
+        Dataset("X.1", "1", lambda folder: [], upstream).load(data, tmp_path / "cache")
+    manifest = Dataset("X.1", "1", lambda folder: [], lambda root: read_manifest(root / "sub" / "rows.jsonl", root))
+    with pytest.raises(DataError, match="leads outside the data folder"):
+        manifest.load(data, tmp_path / "cache")
+    (data / "own.jsonl").write_text('{"id": "1", "prompt": "q"}\n', encoding="utf-8")
+    inside = Dataset("X.1", "1", lambda folder: [], lambda root: read_manifest(root / "own.jsonl", root))
+    assert [case.id for case in inside.load(data, tmp_path / "cache")] == ["1"]
+    assert [row["id"] for _, _, row in read_jsonl(tmp_path / "elsewhere" / "rows.jsonl")] == ["1"]  # outside a load: any file
+
+
+def test_a_builtin_reader_refuses_its_csv_symlinked_out(tmp_path: Path) -> None:
+    from pytest_mmtrust.safety.cross_modal import load_s6_upstream as load_upstream
+
+    data = tmp_path / "data"
+    folder = data / "safety" / "crossmodal-jailbreak"
+    folder.mkdir(parents=True)
+    outside = tmp_path / "text_jailbreak.csv"
+    outside.write_text("id,question,jailbreak\n1,q,j\n", encoding="utf-8")
+    (folder / "text_jailbreak.csv").symlink_to(outside)
+    with pytest.raises(DataError, match="text_jailbreak.csv: .*leads outside the data folder"):
+        load_upstream(data)
 
 
 # --- draw ----------------------------------------------------------------------------------------

@@ -251,6 +251,26 @@ def test_unparseable_or_failed_judge_answers_raise_for_that_item() -> None:
         failing(CASE, "Yes.")
 
 
+def test_an_invalid_verdict_is_not_cached_and_a_stale_one_is_asked_again(tmp_path: Path) -> None:
+    """Issue 18: after the judge is fixed, the next run asks it again; valid verdicts stay cached."""
+    path = tmp_path / "responses.sqlite"
+    broken = ScriptedJudge(answer=lambda request: "Looks right to me!")
+    with pytest.raises(JudgeError, match="not a JSON object.*not kept: the next run asks the judge again"):
+        JudgeEvaluator(runner_for(broken, ResponseStore(path)), RUBRIC)(CASE, "Yes.")
+    assert ResponseStore(path).count() == 0
+
+    fixed = ScriptedJudge()
+    evaluator = JudgeEvaluator(runner_for(fixed, ResponseStore(path)), RUBRIC)
+    assert evaluator(CASE, "Yes.").outcome == "CORRECT" and len(fixed.requests) == 1
+    assert evaluator(CASE, "Yes.").details["judge_cached"] and len(fixed.requests) == 1
+
+    store = ResponseStore(path)  # an invalid verdict written by an older version: asked again at once
+    stale = build_judge_request(RUBRIC, CASE, "No.")
+    store.put(cache_key(fixed.identity(), stale), fixed.identity(), Response(text="Wrong, I think."))
+    scores = JudgeEvaluator(runner_for(fixed, store), RUBRIC).score_many([(CASE, "No."), (CASE, "Yes.")])
+    assert [s.outcome for s in scores] == ["WRONG", "CORRECT"] and len(fixed.requests) == 2
+
+
 # --- caching ------------------------------------------------------------------------------------
 
 

@@ -126,6 +126,28 @@ def test_a_verdict_is_asked_once_and_kept_in_the_run_store(tmp_path) -> None:
         store.close()
 
 
+def test_a_reply_that_is_not_a_verdict_is_not_kept_and_a_fixed_judge_is_asked_again(tmp_path) -> None:
+    """Issue 18: an invalid verdict is removed from the store; one read back from it is asked again at once."""
+    from pytest_mmtrust.store import ResponseStore, cache_key
+
+    store = ResponseStore(tmp_path / "store.sqlite")
+    try:
+        broken = FakeJudge(lambda r: "It seems fine to me.")
+        with pytest.raises(JudgeAnswerError, match="reply is not JSON.*not kept: the next run asks the judge again"):
+            GuardJudgeEvaluator(ResponseRunner(broken, store, concurrency=1))(graded_case(), "No.")
+        assert store.count() == 0  # nothing invalid is kept
+        fixed = FakeJudge(lambda r: '{"score": 1, "reason": "declined"}')
+        evaluator = GuardJudgeEvaluator(ResponseRunner(fixed, store, concurrency=1))
+        assert evaluator(graded_case(), "No.").outcome == "DECLINED" and len(fixed.requests) == 1
+        # an invalid verdict left in a store by an older version is asked again in the same run
+        request = evaluator.request_for(graded_case(), "Yes.")
+        store.put(cache_key(fixed.identity(), request), fixed.identity(), Response(text="not json at all"))
+        assert evaluator(graded_case(), "Yes.").outcome == "DECLINED" and len(fixed.requests) == 2
+        assert store.get_many([cache_key(fixed.identity(), request)])[cache_key(fixed.identity(), request)].text.startswith("{")
+    finally:
+        store.close()
+
+
 def test_a_retryable_judge_failure_is_retried() -> None:
     from pytest_mmtrust.errors import ModelCallError
 

@@ -79,3 +79,77 @@ def test_a_planted_key_appears_in_no_output(
             data = path.read_bytes()
             assert secret.encode() not in data and secret.encode("utf-16-le") not in data, (secret, path)
     assert "***" in printed  # the server's words are kept, the secret blanked
+
+
+HF_TOKEN = "hf_mmtrustPLANTEDtoken0123456789"
+PASSWORD = "correct-horse-PLANTED-battery"
+
+ECHO_SUITE = '''
+from pytest_mmtrust import Case, Dataset, Metric, Score, Task
+from pytest_mmtrust.evaluators.judge import Rubric, judged_or_rules
+
+def generate(folder):
+    return [Case(id=f"{i:04d}", prompt=f"q{i}", target="yes") for i in range(4)]
+
+class Rules:
+    name = "rules:always"
+    def __call__(self, case, text):
+        return Score(0.0, "WRONG")
+
+RUBRIC = Rubric(name="toy", instructions="Is the answer yes?", labels={"CORRECT": 1.0, "WRONG": 0.0})
+TASK = Task(id="R.1", name="toy judged", aspect="custom", dataset=Dataset("R.1", "echo-1", generate),
+            evaluator=judged_or_rules(Rules(), RUBRIC), metric=Metric("accuracy"), gate=">=0.9")
+
+@TASK.test
+def test_case(mmtrust_result):
+    pass
+'''
+
+
+def test_keys_echoed_in_normal_answers_and_verdicts_appear_nowhere(
+    pytester: pytest.Pytester, servers: Callable[..., ScriptedOpenAIServer], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18: a server that echoes the key (and other secrets of the environment) in a normal
+    answer, and a judge that quotes them in its reason: nothing the run writes or prints holds them."""
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("HF_TOKEN", HF_TOKEN)
+    monkeypatch.setenv("MY_SERVICE_PASSWORD", PASSWORD)
+
+    def echo(call: ChatCall) -> str:
+        return f"yes. Your key is {call.headers.get('authorization', '')[7:]}; also {HF_TOKEN} and {PASSWORD}."
+
+    def judge(call: ChatCall) -> str:
+        import json
+
+        return json.dumps({"verdict": "WRONG", "reason": f"it leaks {KEY} and {HF_TOKEN}"})
+
+    model = servers(echo)
+    judging = servers(judge)
+    pytester.makepyfile(test_toy=ECHO_SUITE)
+    out = pytester.path / "out"
+    args = api_args(model, out) + [
+        "--mmtrust-judge=openai/judge", f"--mmtrust-judge-api-base={judging.base_url}",
+        "--mmtrust-json", str(out / "report.json"), "--mmtrust-md", str(out / "report.md"),
+        "--mmtrust-html", str(out / "report.html"), "--mmtrust-save-baseline", str(out / "baseline.json"),
+        "--mmtrust-plots", str(out / "plots"), "--junitxml", str(out / "junit.xml"), "-rA", "-v",
+        "-o", "log_cli=true", "--log-cli-level=DEBUG", "--log-level=DEBUG",
+    ]
+    first = pytester.runpytest(*args)
+    first.assert_outcomes(passed=4)
+    assert {call.headers.get("authorization") for call in model.calls} == {f"Bearer {KEY}"}
+    again = pytester.runpytest(*args)  # a cached rerun reads the store back into every report
+    again.assert_outcomes(passed=4)
+    assert model.call_count == 4 and judging.call_count == 4
+
+    printed = "\n".join(first.outlines + first.errlines + again.outlines + again.errlines)
+    files = [path for path in pytester.path.rglob("*") if path.is_file()]
+    written = {path.name for path in files}
+    assert {"report.json", "report.md", "report.html", "baseline.json", "junit.xml", "store.sqlite", "tasks.png"} <= written
+    for secret in (KEY, MIDDLE, HF_TOKEN, PASSWORD):
+        assert secret not in printed, secret
+        for path in files:
+            data = path.read_bytes()
+            assert secret.encode() not in data and secret.encode("utf-16-le") not in data, (secret, path)
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "Your key is ***;" in report  # the answer is kept, the key blanked
