@@ -14,8 +14,9 @@ In ``[tool.mmtrust.gates]``::
 Modes: ``value`` compares the point estimate with the bound; ``confident`` needs the whole 95%
 interval on the right side of it (``>=0.9`` passes only if the lower end is ≥ 0.9).
 
-A baseline is a JSON file written by ``--mmtrust-save-baseline`` that stores, per task, the
-metric *and every case's outcome*. ``--mmtrust-baseline`` fails a task whose metric got worse by
+A baseline is a JSON file written by ``--mmtrust-save-baseline`` (format and comparability
+checks: :mod:`pytest_mmtrust.baselines`) that stores, per task, the metric *and every case's
+outcome*. ``--mmtrust-baseline`` fails a task whose metric got worse by
 more than ``--mmtrust-max-drop`` *and* whose drop is significant: a one-sided paired test on the
 cases both runs scored (McNemar's exact test for proportions, a sign-flip permutation test for
 means), with the p-values of all tasks checked in one run Holm-corrected at ``alpha``. Without
@@ -25,17 +26,23 @@ worse side of zero. ``docs/statistics.md`` states every test and its simulated e
 
 from __future__ import annotations
 
-import json
 import math
 import operator
 import re
 from collections.abc import Iterator, Mapping as MappingABC
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from .baselines import (  # noqa: F401 (re-exported: the baseline file format lives in .baselines)
+    BASELINE_KIND,
+    BASELINE_SCHEMA,
+    Baseline,
+    BaselineEntry,
+    read_baseline,
+    write_baseline,
+)
 from .errors import ConfigError
 from .metrics import (
     MetricValue,
@@ -47,8 +54,6 @@ from .metrics import (
     sign_flip_pvalue,
 )
 
-BASELINE_SCHEMA = 1
-BASELINE_KIND = "pytest-mmtrust-baseline"
 DEFAULT_ALPHA = 0.05
 GATE_MODES = ("value", "confident")
 
@@ -214,6 +219,8 @@ class GateDecision:
     the tasks checked in this run, ``alpha`` the family level and ``alpha_adjusted`` the Holm
     level this task's raw p-value was held to; ``n_paired`` counts the cases both runs scored.
     ``significant`` is ``p_adjusted ≤ alpha`` (or the interval on the worse side, for the fallback).
+    ``baseline_problem`` says why a baseline given for the run could not be compared with this
+    task (then no baseline field is set, and the verdict is the threshold's alone).
     """
 
     verdict: str
@@ -228,21 +235,11 @@ class GateDecision:
     alpha: float | None = None
     alpha_adjusted: float | None = None
     n_paired: int = 0
+    baseline_problem: str | None = None
 
     @property
     def failed(self) -> bool:
         return self.verdict == "fail"
-
-
-@dataclass(frozen=True)
-class BaselineEntry:
-    value: float | None
-    ci: tuple[float, float] | None
-    n: int
-    metric: str
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    cases: Mapping[str, float | None] = field(default_factory=dict)
-    epochs: int = 1
 
 
 @dataclass(frozen=True)
@@ -354,6 +351,7 @@ def decide(
     p_adjusted: float | None = None,
     alpha_adjusted: float | None = None,
     n_scored: int | None = None,
+    limited: bool = False,
 ) -> GateDecision:
     """Decide one task's gate. Incomplete tasks are never reported as passed.
 
@@ -363,6 +361,10 @@ def decide(
 
     ``regression``/``p_adjusted``/``alpha_adjusted`` come from :func:`summarise`, which tests all
     tasks first to Holm-correct them together; called alone, the task is a family of one.
+
+    ``limited``: the run asked only the first cases of each task (``--mmtrust-limit``), a smoke
+    run. Its incomplete tasks stay incomplete even when what was measured misses a gate: a few
+    cases decide nothing, and a smoke run must not fail the session.
     """
     reasons: list[str] = []
     if current.value is None or current.n == 0:
@@ -408,55 +410,12 @@ def decide(
                 f"{task_id}: regressed {baseline.value:.3f} → {current.value:.3f} (Δ {test.delta:+.3f}, {evidence}), "
                 f"more than the allowed {max_drop:g} and significant"
             )
+    if failed and incomplete and limited:
+        smoke = f"{task_id}: {scored} of {n_expected} cases asked (--mmtrust-limit): not decided"
+        return GateDecision("incomplete", (smoke,) + tuple(f"{r} (on {scored} cases only)" for r in reasons), **found)
     if failed:
         return GateDecision("fail", tuple(reasons), **found)
     if incomplete:
         return GateDecision("incomplete", (f"{task_id}: {scored} of {n_expected} items scored",), **found)
     verdict = "pass" if (threshold is not None or baseline is not None) else "ungated"
     return GateDecision(verdict, (), **found)
-
-
-# ---------------------------------------------------------------- baseline files
-
-
-def write_baseline(path: Path, model: str, tasks: Mapping[str, Mapping[str, Any]]) -> None:
-    """Write a baseline: per task the metric, value, interval, n and per-case outcomes."""
-    data = {"schema": BASELINE_SCHEMA, "kind": BASELINE_KIND, "model": model, "tasks": dict(tasks)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
-def read_baseline(path: Path) -> dict[str, BaselineEntry]:
-    where = f"--mmtrust-baseline {path}"
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{where}: file not found") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{where}: not a readable JSON baseline ({exc})") from exc
-    if not isinstance(data, dict) or data.get("kind") != BASELINE_KIND:
-        raise ConfigError(f"{where}: not a pytest-mmtrust baseline (write one with --mmtrust-save-baseline)")
-    if data.get("schema") != BASELINE_SCHEMA:
-        raise ConfigError(f"{where}: baseline schema {data.get('schema')!r}, this version reads schema {BASELINE_SCHEMA}")
-    tasks = data.get("tasks") or {}
-    if not isinstance(tasks, dict):
-        raise ConfigError(f"{where}: 'tasks' must be an object of task id to entry, not {type(tasks).__name__}")
-    entries = {}
-    for task_id, entry in tasks.items():
-        try:
-            ci = entry.get("ci")
-            cases = entry.get("cases") or {}
-            entries[task_id] = BaselineEntry(
-                value=None if entry.get("value") is None else float(entry["value"]),
-                ci=None if ci is None else (float(ci[0]), float(ci[1])),
-                n=int(entry.get("n", 0)),
-                metric=str(entry.get("metric", "")),
-                extra=entry.get("extra") or {},
-                cases={str(k): None if v is None else float(v) for k, v in cases.items()},
-                epochs=int(entry.get("epochs", 1)),
-            )
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
-            raise ConfigError(f"{where}: task {task_id!r} entry is malformed ({exc})") from exc
-    return entries

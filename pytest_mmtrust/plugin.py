@@ -36,8 +36,9 @@ from .report.junit import send_gate_reports
 from .report.markdown import write_markdown
 from .report.progress import Progress
 from .report.terminal import summary_lines
+from .reuse import new_run_id
 from .session import EvaluationSession, ItemError, ItemResult
-from .summary import RunSummary, baseline_entries, summarise
+from .summary import RunSummary, baseline_entries, baseline_facts, summarise
 from .task import ASPECTS, Task, describe_all, task_of
 
 PLUGIN_NAME = "mmtrust-session"
@@ -136,16 +137,23 @@ class MMTrustPlugin:
         self.started = time.time()
         self._scratch: Path | None = None
         self._grouped_cases: dict[str, list[Any]] | None = None
+        self.identity: str | None = None
+        self.written: list[tuple[str, Path]] = []
         store = settings.store
         owner = "main"
+        #: This pytest session's id, recorded with every answer it stores (workers get the controller's).
+        self.run_id = new_run_id()
         if self.is_worker:
             workerinput = config.workerinput  # type: ignore[attr-defined]
             owner = str(workerinput.get("workerid", "worker"))
+            self.run_id = str(workerinput.get("mmtrust_run_id") or self.run_id)
             if store is None and workerinput.get("mmtrust_shared_store"):
                 store = Path(workerinput["mmtrust_shared_store"])
         self.session = EvaluationSession(
             progress=self._progress(config, owner),
             model_spec=settings.model,
+            model_version=settings.model_version,
+            run_id=self.run_id,
             cache_dir=settings.cache_dir,
             store_path=store,
             data_dir=settings.data,
@@ -226,7 +234,9 @@ class MMTrustPlugin:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        """Without a store file, workers still need one place to share answers: a temp file."""
+        """Workers share the run's id; without a store file they also need one place to share
+        answers: a temp file."""
+        node.workerinput["mmtrust_run_id"] = self.run_id
         if self.settings.store is None:
             if self._scratch is None:
                 self._scratch = Path(tempfile.mkdtemp(prefix="mmtrust-"))
@@ -239,6 +249,7 @@ class MMTrustPlugin:
             payload = json.loads(data)
             self.task_meta.update(payload["meta"])
             self.expected.update(payload["expected"])
+            self.identity = self.identity or payload.get("identity")
 
     # ------------------------------------------------------------ collection
 
@@ -326,7 +337,7 @@ class MMTrustPlugin:
     @pytest.hookimpl(tryfirst=True)  # before junitxml writes its file: gate testcases must be in it
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.is_worker:
-            payload = {"meta": describe_all(self.tasks), "expected": self.expected}
+            payload = {"meta": describe_all(self.tasks), "expected": self.expected, "identity": self.session.identity}
             self.config.workeroutput["mmtrust_tasks"] = json.dumps(payload)  # type: ignore[attr-defined]
             self.session.close()
             return
@@ -338,21 +349,29 @@ class MMTrustPlugin:
             self.summary = summarise(
                 self.settings.model, self.task_meta, self.expected, self.records,
                 self.settings.gates, baseline, self.settings.max_drop,
+                model_version=self.settings.model_version, identity=self.identity or self.session.identity,
+                run_id=self.run_id, limited=self.settings.limit is not None,
             )
-            timing = {"started": self.started, "duration_s": round(time.time() - self.started, 3)}
+            timing = {"started": self.started, "duration_s": round(time.time() - self.started, 3), "run_id": self.run_id}
             if self.settings.json:
                 write_json(self.settings.json, self.summary, timing)
+                self.written.append(("JSON report", self.settings.json))
             if self.settings.md:
                 write_markdown(self.settings.md, self.summary)
+                self.written.append(("Markdown summary", self.settings.md))
             if self.settings.html:
                 write_html(self.settings.html, self.summary)
+                self.written.append(("HTML report", self.settings.html))
             if self.settings.plots:
                 from .report.plots import write_plots
 
                 write_plots(self.settings.plots, self.summary)
+                self.written.append(("PNG plots", self.settings.plots))
             send_gate_reports(self.config, self.summary, report_only=self.settings.report_only)
             if self.settings.save_baseline:
-                write_baseline(self.settings.save_baseline, self.settings.model, baseline_entries(self.summary))
+                write_baseline(self.settings.save_baseline, self.settings.model, baseline_entries(self.summary),
+                               **baseline_facts(self.summary))
+                self.written.append(("baseline", self.settings.save_baseline))
         except MMTrustError as exc:
             self._fail_session(session, f"mmtrust: {exc}")
             return
@@ -373,13 +392,15 @@ class MMTrustPlugin:
             return
         terminalreporter.write_sep("=", "mmtrust summary")
         for line in summary_lines(self.summary):
-            failing = line.startswith("FAIL")
-            terminalreporter.write_line(line, red=failing)
+            loud = line.startswith(("FAIL", "WARNING"))
+            terminalreporter.write_line(line, red=loud)
         if self.summary.failed:
             note = " (reported only: --mmtrust-report-only)" if self.settings.report_only else ""
             terminalreporter.write_line(
                 f"mmtrust: {len(self.summary.failed)} gate(s) failed{note}", red=not self.settings.report_only
             )
+        for what, path in self.written:
+            terminalreporter.write_line(f"mmtrust: wrote the {what} to {path}")
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         from .evaluators.judge import configure_judge, configure_judge_store

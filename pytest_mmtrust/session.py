@@ -26,6 +26,7 @@ from typing import Any, Callable, Sequence
 from .errors import MMTrustError, ModelError
 from .models import ModelSpec, build_model, parse_model_spec
 from .models.base import Model
+from .models.identity import versioned_identity
 from .records import ScoreRecord
 from .ratelimit import RateLimiter
 from .runner import ProgressSink, ResponseRunner, RetryPolicy
@@ -76,8 +77,12 @@ class EvaluationSession:
         owner: str | None = None,
         model: Model | None = None,
         progress: ProgressSink | None = None,
+        model_version: str | None = None,
+        run_id: str | None = None,
     ):
         self.spec: ModelSpec = parse_model_spec(model_spec)
+        self.model_version = model_version
+        self.run_id = run_id
         self.cache_dir = cache_dir
         self.store_path = store_path
         self.data_dir = data_dir
@@ -138,18 +143,26 @@ class EvaluationSession:
     @property
     def store(self) -> StoreLike:
         if self._store is None:
-            self._store = ResponseStore(self.store_path, owner=self.owner) if self.store_path else MemoryStore()
+            self._store = (ResponseStore(self.store_path, owner=self.owner, run=self.run_id) if self.store_path
+                           else MemoryStore(run=self.run_id))
         return self._store
 
     @property
     def runner(self) -> ResponseRunner:
         if self._runner is None:
+            model = self._runner_model()
             self._runner = ResponseRunner(
-                self._runner_model(), self.store, concurrency=self.concurrency,
+                model, self.store, concurrency=self.concurrency,
                 policy=RetryPolicy(retries=self.retries), seed=self.seed,
                 limiter=self.limiter, progress=self.progress,
+                identity=versioned_identity(model.identity(), self.model_version),
             )
         return self._runner
+
+    @property
+    def identity(self) -> str | None:
+        """The identity this process filed answers under (None before any was fetched)."""
+        return None if self._runner is None else self._runner.identity
 
     def cases(self, task: Task) -> list[Case]:
         """The task's cases (loaded once per process)."""
@@ -237,6 +250,9 @@ class EvaluationSession:
             prompt=case.prompt[:RESPONSE_EXCERPT],
             images=tuple(str(p) for p in case.images),
             response=(response.text or "")[:RESPONSE_EXCERPT],
+            answer_run=response.stored_run if response.cached else self.run_id,
+            stored_at=response.stored_at if response.cached else None,
+            fingerprint=response.fingerprint,
         )
 
     def close(self) -> None:

@@ -7,6 +7,12 @@ Accepted shapes, checked once when the model is built:
 * a function ``f(request) -> str | Response`` answering one request at a time;
 * a function marked ``f.batched = True`` taking a list of requests and returning a list.
 
+Identity (the store key): the spec plus a hash of the module file(s) the callable comes from,
+so editing a constant or a helper in the wrapper module asks again; or, when the user declares
+one, their ``identity()`` or ``version`` (on the function or in the module, see
+:func:`~pytest_mmtrust.models.identity.declared_identity`). Weights a wrapper loads from
+elsewhere are invisible to the hash: declare a version, or pass ``--mmtrust-model-version``.
+
 A function that raises :class:`~pytest_mmtrust.errors.ModelCallError` controls retries itself;
 any other exception becomes an item error with the exception's message. Answers may be ``str``,
 ``bytes`` (decoded as UTF-8, bad bytes replaced) or a ``Response``; ``None`` is an error, never
@@ -21,15 +27,22 @@ import inspect
 import re
 import time
 from dataclasses import replace
+from types import ModuleType
 from typing import Any, Callable, Sequence
 
 from ..errors import ModelError
 from ..values import Request, Response
 from .base import Model
+from .identity import declared_identity, source_files, source_fingerprint
 
 
 def load_object(spec: str) -> Any:
     """Import ``module:attribute`` (attribute may be dotted); errors name the spec."""
+    return load_with_module(spec)[0]
+
+
+def load_with_module(spec: str) -> tuple[Any, ModuleType]:
+    """``module:attribute`` → (the attribute, the module it was read from)."""
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
         raise ModelError(f"--mmtrust-model py:{spec}: expected py:module:callable")
@@ -37,12 +50,13 @@ def load_object(spec: str) -> Any:
         target: Any = importlib.import_module(module_name)
     except ImportError as exc:
         raise ModelError(f"--mmtrust-model py:{spec}: cannot import {module_name!r} ({exc})") from exc
+    module = target
     for part in attr.split("."):
         try:
             target = getattr(target, part)
         except AttributeError as exc:
             raise ModelError(f"--mmtrust-model py:{spec}: {module_name!r} has no {attr!r}") from exc
-    return target
+    return target, module
 
 
 class PythonModel:
@@ -50,18 +64,30 @@ class PythonModel:
 
     max_concurrency = 8
 
-    def __init__(self, function: Callable[..., Any], name: str, batch_size: int = 1):
+    def __init__(self, function: Callable[..., Any], name: str, batch_size: int = 1, module: ModuleType | None = None):
         self.function = function
         self.name = name
+        self.module = module
         self.batched = bool(getattr(function, "batched", False))
         self.batch_size = batch_size if self.batched else 1
+        self._identity: str | None = None
 
     def identity(self) -> str:
-        try:
-            source = inspect.getsource(self.function)
-        except (OSError, TypeError):
-            source = repr(self.function)
-        return f"{self.name}#{hashlib.sha256(source.encode('utf-8')).hexdigest()[:16]}"
+        """The spec and the user's declared identity, else a hash of the defining module file(s)."""
+        if self._identity is None:
+            declared = declared_identity(self.function, self.module, self.name)
+            if declared is not None:
+                self._identity = f"{self.name}#{declared}"
+            else:
+                found = source_fingerprint(source_files(self.function, *([self.module] if self.module else [])))
+                if found is None:  # no file to read (a REPL function): its source, or its repr
+                    try:
+                        source = inspect.getsource(self.function)
+                    except (OSError, TypeError):
+                        source = repr(self.function)
+                    found = hashlib.sha256(source.encode("utf-8")).hexdigest()
+                self._identity = f"{self.name}#src={found[:16]}"
+        return self._identity
 
     def generate(self, requests: Sequence[Request]) -> list[Response]:
         start = time.perf_counter()
@@ -98,7 +124,7 @@ def valid_unicode(text: str) -> str:
 
 
 def python_model(spec: str, batch_size: int) -> Model:
-    target = load_object(spec)
+    target, module = load_with_module(spec)
     name = f"py:{spec}"
     if isinstance(target, type) or (callable(target) and _is_factory(target)):
         try:
@@ -108,12 +134,12 @@ def python_model(spec: str, batch_size: int) -> Model:
         if isinstance(built, Model):
             return built
         if callable(built):
-            return PythonModel(built, name, batch_size)
+            return PythonModel(built, name, batch_size, module)
         raise ModelError(f"--mmtrust-model {name}: factory returned {type(built).__name__}, not a model or function")
     if isinstance(target, Model):
         return target
     if callable(target):
-        return PythonModel(target, name, batch_size)
+        return PythonModel(target, name, batch_size, module)
     raise ModelError(f"--mmtrust-model {name}: {type(target).__name__} is not callable")
 
 

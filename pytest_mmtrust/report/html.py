@@ -89,15 +89,19 @@ def render_html(
     sections.append(_section("cases", "Cases", [_cases(summary, thumbnails, max_cases_per_task, max_images_per_task)]))
     usage = usage_line(run_usage(summary))
     totals = f"{len(summary.tasks)} tasks · {summary.n_items:,} cases scored · {summary.n_cached:,} cached"
+    reused = summary.reuse.line()
     return "".join([
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>mmtrust report — {escape(summary.model)}</title><style>{STYLE}</style></head><body>",
+        f"<title>mmtrust report — {escape(summary.model_label)}</title><style>{STYLE}</style></head><body>",
         "<header>",
-        f"<h1>mmtrust report <span class='model'>{escape(summary.model)}</span></h1>",
+        f"<h1>mmtrust report <span class='model'>{escape(summary.model_label)}</span></h1>",
         f"<p class='verdict {status}' id='verdict'>{escape(verdict)}</p>",
         f"<p class='totals'>{escape(totals)}</p>",
         f"<p class='totals' id='usage'>{escape(usage)}</p>" if usage else "",
+        f"<p class='totals' id='reused'>{escape(reused)}</p>" if reused else "",
+        "".join(f"<p class='note baseline-note'>baseline: {escape(n)}</p>" for n in summary.notes),
+        "".join(f"<p class='warning'>⚠ {escape(w)}</p>" for w in summary.warnings),
         "<nav>" + " · ".join(f"<a href='#{s}'>{t}</a>" for s, t in _NAV if s in present) + "</nav>",
         "</header><main>",
         *sections,
@@ -134,13 +138,20 @@ def _task_table(summary: RunSummary) -> str:
             escape(task.id), escape(task.name), escape(ASPECT_TITLES.get(task.aspect, task.aspect)),
             escape(f"{task.metric.name} {ARROWS[task.metric.direction]}"), number(task.value.value),
             interval(task.value), f"{task.value.n}/{task.n_expected}", escape(gate_text(task.threshold)),
-            number(task.decision.baseline_value), signed(task.decision.delta),
+            _baseline_cell(task), signed(task.decision.delta),
             interval(ci=task.decision.delta_ci, digits=3), _badge(task) + reasons, escape(task.evaluator or "—"),
         ]
         rows.append(f"<tr data-task='{escape(task.id)}' class='verdict-{escape(task.decision.verdict)}'>"
                     + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return ("<table class='tasks' id='task-table'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _baseline_cell(task: TaskResult) -> str:
+    problem = task.decision.baseline_problem
+    if problem:
+        return f"<span class='not-compared' title='{escape(problem)}'>not compared</span><div class='reason'>{escape(problem)}</div>"
+    return number(task.decision.baseline_value)
 
 
 def _cases(summary: RunSummary, thumbnails: "Thumbnails", max_rows: int, max_images: int) -> str:
@@ -232,7 +243,8 @@ h1{font-size:22px;margin:8px 0}h1 .model{font-family:ui-monospace,monospace;font
 h2{font-size:18px;border-bottom:1px solid var(--line);padding-bottom:4px;margin-top:28px}
 .verdict{font-size:16px;font-weight:600;padding:8px 12px;border-radius:6px;color:#fff;display:inline-block;margin:4px 0}
 .verdict.pass{background:var(--good)}.verdict.fail{background:var(--bad)}
-.verdict.incomplete{background:#ef8f00}.verdict.ungated{background:#546e7a}
+.verdict.incomplete,.verdict.warning{background:#ef8f00}.verdict.ungated{background:#546e7a}
+.warning{background:#fff4e5;border-left:4px solid #ef8f00;padding:6px 10px;margin:6px 0;font-weight:600}
 .totals,.note{color:var(--muted);margin:4px 0}nav a{color:#0969da}
 table{border-collapse:collapse;width:100%;margin:8px 0}
 th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}

@@ -25,7 +25,7 @@ from .usage import run_usage, usage_line
 
 MARKER = "<!-- pytest-mmtrust report -->"
 COMMENT_LIMIT = 65_000
-HEADLINE_ICONS = {"fail": "❌", "incomplete": "⚠️", "ungated": "➖", "pass": "✅"}
+HEADLINE_ICONS = {"fail": "❌", "incomplete": "⚠️", "warning": "⚠️", "ungated": "➖", "pass": "✅"}
 VERDICT_ICONS = {"pass": "✅ pass", "fail": "❌ FAIL", "incomplete": "⚠️ incomplete", "ungated": "➖ ungated"}
 PROMPT_CHARS = 160
 RESPONSE_CHARS = 240
@@ -54,6 +54,10 @@ def _render(summary: RunSummary, max_examples: int, dropped: bool) -> str:
     lines = [MARKER, headline(summary), ""]
     lines.append(_totals(summary))
     lines.append("")
+    for warning in summary.warnings:
+        lines += [f"> ⚠️ **Warning:** {_inline(warning)}", ""]
+    for note in summary.notes:
+        lines += [f"> Baseline: {_inline(note)}", ""]
     attention = attention_tasks(summary)
     if attention:
         lines += ["### Failed and regressed gates", ""]
@@ -90,7 +94,7 @@ def _render(summary: RunSummary, max_examples: int, dropped: bool) -> str:
 def headline(summary: RunSummary) -> str:
     """One line: ❌/⚠️/➖/✅, how many gates failed and which, and the model."""
     status, text = run_verdict(summary)
-    return f"## {HEADLINE_ICONS[status]} mmtrust: {text} — `{_code(summary.model)}`"
+    return f"## {HEADLINE_ICONS[status]} mmtrust: {_inline(text)} — `{_code(summary.model_label)}`"
 
 
 def attention_tasks(summary: RunSummary) -> list[TaskResult]:
@@ -108,6 +112,9 @@ def _totals(summary: RunSummary) -> str:
     usage = usage_line(run_usage(summary))
     if usage:
         parts.append(usage)
+    reused = summary.reuse.line()
+    if reused:
+        parts.append(reused)
     return "<sub>" + " · ".join(html.escape(p) for p in parts) + "</sub>"
 
 
@@ -129,11 +136,16 @@ def _verdict(task: TaskResult) -> str:
     return text
 
 
+def _baseline_cell(task: TaskResult) -> str:
+    problem = task.decision.baseline_problem
+    return f"not compared: {problem}" if problem else number(task.decision.baseline_value)
+
+
 def _task_row(task: TaskResult) -> tuple[str, ...]:
     return (
         task.id, task.name, _metric(task), number(task.value.value), interval(task.value),
         f"{task.value.n}/{task.n_expected}", gate_text(task.threshold),
-        number(task.decision.baseline_value), signed(task.decision.delta), _verdict(task),
+        _baseline_cell(task), signed(task.decision.delta), _verdict(task),
     )
 
 
@@ -198,3 +210,8 @@ def _cell(text: object) -> str:
 
 def _code(text: str) -> str:
     return text.replace("`", "'")
+
+
+def _inline(text: str) -> str:
+    """Plain text on one Markdown line: HTML-escaped, no line breaks."""
+    return html.escape(" ".join(str(text).split()), quote=False)
