@@ -8,9 +8,18 @@ baseline comparison that only re-reads the baseline's own answers says so loudly
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# Imported before any in-process pytester run: pytester forgets the modules a run imports first,
+# and a forgotten litellm or plugin module breaks the next run in the same process.
+import litellm  # noqa: E402,F401
+import pytest_mmtrust.models.api  # noqa: E402,F401
+import pytest_mmtrust.plugin  # noqa: E402,F401
+from pytest_mmtrust.testing import ScriptedOpenAIServer  # noqa: E402
 
 
 def calls(pytester: pytest.Pytester) -> list[str]:
@@ -83,3 +92,35 @@ def test_comparing_the_baseline_with_its_own_answers_says_so_loudly(toy: pytest.
     toy.runpytest(RIGHT, "--mmtrust-baseline", "base.json", "--mmtrust-model-version", "next",
                   "--mmtrust-json", "r2.json").assert_outcomes(passed=20)
     assert not any("itself" in w for w in json.loads((toy.path / "r2.json").read_text())["warnings"])
+
+
+@pytest.fixture
+def vllm(toy: pytest.Pytester):
+    """A scripted OpenAI-compatible server listing a vLLM-style card for ``my-model``."""
+    server = ScriptedOpenAIServer(lambda call: "yes", models=[{"id": "my-model", "root": "/ckpt/step-1", "max_model_len": 4096}])
+    yield server
+    server.close()
+
+
+def api(server) -> list[str]:
+    return ["--mmtrust-model=hosted_vllm/my-model", f"--mmtrust-api-base={server.base_url}", "-p", "no:cacheprovider"]
+
+
+def test_a_new_checkpoint_served_under_the_same_name_is_asked_again(toy: pytest.Pytester, vllm) -> None:
+    toy.runpytest(*api(vllm)).assert_outcomes(passed=20)
+    toy.runpytest(*api(vllm)).assert_outcomes(passed=20)
+    assert vllm.call_count == 10  # same card: every answer reused
+    vllm.models = ({"id": "my-model", "root": "/ckpt/step-2", "max_model_len": 4096},)
+    toy.runpytest(*api(vllm)).assert_outcomes(passed=20)
+    assert vllm.call_count == 20
+
+
+def test_reused_answers_of_another_server_fingerprint_are_named(toy: pytest.Pytester, vllm) -> None:
+    vllm.system_fingerprint = "fp_old"
+    toy.runpytest(*api(vllm), "-k", "0001 or 0002").assert_outcomes(passed=4)
+    vllm.system_fingerprint = "fp_new"
+    result = toy.runpytest(*api(vllm), "--mmtrust-json", "r.json")
+    result.assert_outcomes(passed=20)
+    result.stdout.fnmatch_lines(["WARNING: the server's model fingerprint changed: 4 reused answer(s) came from fp_old, "
+                                 "this run's from fp_new*"])
+    assert any("fp_old" in w for w in json.loads((toy.path / "r.json").read_text())["warnings"])

@@ -111,11 +111,13 @@ def read_report(path: Path) -> dict[str, Any]:
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
     """A JSON report without what may differ between two runs that computed the same results.
 
-    ``timing`` (timestamps and durations) and the counts of answers read back from the store
-    (``cached``, and usage split into spent/reused) — a resumed run reads some answers back.
+    ``timing`` (timestamps, durations, the run id) and the counts of answers read back from the
+    store (``cached``, ``reused``, and usage split into spent/reused) — a resumed run reads some
+    answers back.
     """
     report = json.loads(json.dumps(report))
     report.pop("timing", None)
+    report.pop("reused", None)
     report.get("totals", {}).pop("cached", None)
     report.pop("usage", None)
     for task in report.get("tasks", []):
