@@ -130,13 +130,16 @@ class GateTable(MappingABC):  # type: ignore[type-arg]
     """The configured gates: task id → :class:`Threshold`, plus the run-wide ``alpha`` and ``mode``.
 
     A mapping so code that only needs thresholds reads it like a dict; ``modes`` holds the
-    per-task modes set in pyproject (also for a task whose threshold is its built-in default).
+    per-task modes set in pyproject (also for a task whose threshold is its built-in default);
+    ``sources`` says where each task id was named (the option or file and key), for the errors
+    about ids no task has (:mod:`pytest_mmtrust.gate_checks`).
     """
 
     thresholds: Mapping[str, Threshold] = field(default_factory=dict)
     alpha: float = DEFAULT_ALPHA
     mode: str = "value"
     modes: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     def __getitem__(self, task_id: str) -> Threshold:
         return self.thresholds[task_id]
@@ -153,12 +156,14 @@ class GateTable(MappingABC):  # type: ignore[type-arg]
     def with_command_line(self, expressions: list[str] | None, where: str = "--mmtrust-gate") -> "GateTable":
         """Command-line gates win over pyproject; without ``:mode`` they keep the task's mode."""
         thresholds = dict(self.thresholds)
+        sources = dict(self.sources)
         for expr in expressions or []:
             task_id, threshold = parse_task_gate(expr, where)
             if not names_mode(expr):
                 threshold = replace(threshold, mode=self.mode_for(task_id))
             thresholds[task_id] = threshold
-        return replace(self, thresholds=thresholds)
+            sources[task_id] = f"{where} {expr!r}"
+        return replace(self, thresholds=thresholds, sources=sources)
 
 
 def names_mode(task_gate: str) -> bool:
@@ -185,10 +190,12 @@ def parse_gate_table(table: Mapping[str, Any], where: str) -> GateTable:
     mode = _check_mode(table.get("mode", "value"), f"{where} mode")
     thresholds: dict[str, Threshold] = {}
     modes: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for task_id, entry in table.items():
         if task_id in ("alpha", "mode"):
             continue
         here = f"{where} {task_id!r}"
+        sources[str(task_id)] = here
         if isinstance(entry, str):
             thresholds[str(task_id)] = parse_threshold(entry, here, mode)
             continue
@@ -204,7 +211,7 @@ def parse_gate_table(table: Mapping[str, Any], where: str) -> GateTable:
             if not isinstance(entry["threshold"], str):
                 raise ConfigError(f"{here}: threshold must be a string like \">=0.9\"")
             thresholds[str(task_id)] = parse_threshold(entry["threshold"], here, task_mode)
-    return GateTable(thresholds, float(alpha), mode, modes)
+    return GateTable(thresholds, float(alpha), mode, modes, sources)
 
 
 # ---------------------------------------------------------------- decisions

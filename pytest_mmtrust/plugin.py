@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -26,7 +27,9 @@ import pytest
 
 from .config import OPTIONS, Settings
 from .errors import ConfigError, MMTrustError
+from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline, write_baseline
+from .metrics import Metric
 from .models import parse_model_spec
 from .records import ScoreRecord, records_from_properties
 from .runner import ResponseRunner, RetryPolicy
@@ -139,6 +142,8 @@ class MMTrustPlugin:
         self._grouped_cases: dict[str, list[Any]] | None = None
         self.identity: str | None = None
         self.written: list[tuple[str, Path]] = []
+        self.gate_warnings: list[str] = []
+        self._gates_checked = False
         store = settings.store
         owner = "main"
         #: This pytest session's id, recorded with every answer it stores (workers get the controller's).
@@ -243,6 +248,54 @@ class MMTrustPlugin:
             node.workerinput["mmtrust_shared_store"] = str(self._scratch / "responses.sqlite")
 
     @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """Under xdist the controller sees only item ids: the task id opens each case's id
+        (``test_x[S.4/0001]``). Gates are checked against those (and the built-in tasks) before
+        any worker runs an item; a custom task's metric is known here only at the end."""
+        if self._gates_checked:
+            return
+        self._gates_checked = True
+        named = [*self.settings.gates.thresholds, *self.settings.gates.modes]
+        found = _task_ids_in(ids)
+        if not found:
+            return  # no benchmark items: a project's own tests with the plugin installed
+        found |= {task_id for task_id in named if any(f"[{task_id}/" in i or f"-{task_id}/" in i for i in ids)}
+        self._raise_gate_errors(self._check_gates(found, {}, {}, len(found)))
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Gates naming no task, or bounds no metric can reach, stop the run here: after
+        collection (custom suites declare their tasks), before the first model call."""
+        if self.is_worker or self.config.pluginmanager.hasplugin("dsession") or not self.tasks:
+            return
+        self._gates_checked = True
+        metrics = {task_id: task.metric for task_id, task in self.tasks.items()}
+        defaults = {task_id: task.gate for task_id, task in self.tasks.items()}
+        self._raise_gate_errors(self._check_gates(set(self.tasks), metrics, defaults, len(self.tasks)))
+
+    def _check_gates(self, ids: set[str], metrics: dict[str, Metric], defaults: dict[str, Any], count: int) -> GateCheck:
+        """Check the gates against the collected ``ids`` and, when a gate names another id, the
+        built-in tasks (imported only then: a third of a second)."""
+        gates = self.settings.gates
+        named = [*gates.thresholds, *gates.modes]
+        known, metrics, defaults = set(ids), dict(metrics), dict(defaults)
+        if any(task_id not in known for task_id in named):
+            from .catalogue import builtin_tasks
+
+            builtin = builtin_tasks()
+            known |= set(builtin)
+            for task_id in named:
+                if task_id in builtin and task_id not in ids:
+                    metrics[task_id], defaults[task_id] = builtin[task_id].metric, builtin[task_id].gate
+        return check_gates(gates, known, metrics, defaults, collected=count)
+
+    def _raise_gate_errors(self, found: GateCheck) -> None:
+        for warning in found.warnings:
+            if warning not in self.gate_warnings:
+                self.gate_warnings.append(warning)
+        if found.errors:
+            raise pytest.UsageError(*found.errors)
+
+    @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         data = getattr(node, "workeroutput", {}).get("mmtrust_tasks")
         if data:
@@ -342,15 +395,23 @@ class MMTrustPlugin:
             self.session.close()
             return
         self.session.close()
-        if not self.task_meta or self.config.option.collectonly:
+        if not self.task_meta or self.config.option.collectonly or exitstatus == pytest.ExitCode.USAGE_ERROR:
             return
+        if self.config.pluginmanager.hasplugin("dsession"):  # under xdist custom tasks' metrics are known only now
+            metrics = {task_id: Metric.from_json(meta["metric"]) for task_id, meta in self.task_meta.items()}
+            defaults = {task_id: meta.get("gate") for task_id, meta in self.task_meta.items()}
+            try:
+                self._raise_gate_errors(self._check_gates(set(self.task_meta), metrics, defaults, len(self.task_meta)))
+            except pytest.UsageError as exc:
+                self._fail_session(session, "mmtrust: " + "\n".join(str(arg) for arg in exc.args))
+                return
         try:
             baseline = read_baseline(self.settings.baseline) if self.settings.baseline else None
             self.summary = summarise(
                 self.settings.model, self.task_meta, self.expected, self.records,
                 self.settings.gates, baseline, self.settings.max_drop,
                 model_version=self.settings.model_version, identity=self.identity or self.session.identity,
-                run_id=self.run_id, limited=self.settings.limit is not None,
+                run_id=self.run_id, limited=self.settings.limit is not None, notes=self.gate_warnings,
             )
             timing = {"started": self.started, "duration_s": round(time.time() - self.started, 3), "run_id": self.run_id}
             if self.settings.json:
@@ -414,6 +475,14 @@ class MMTrustPlugin:
             judge.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+_PARAM_TASK = re.compile(r"\[([A-Za-z][A-Za-z0-9_.\-]*?)/")
+
+
+def _task_ids_in(ids: list[str]) -> set[str]:
+    """Task ids read off benchmark item ids (``test_x[S.4/0001]`` → ``S.4``)."""
+    return {match.group(1) for i in ids if (match := _PARAM_TASK.search(i))}
 
 
 def first_cases(cases: list[Any], limit: int) -> list[Any]:

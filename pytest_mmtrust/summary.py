@@ -66,7 +66,8 @@ class TaskResult:
 class RunSummary:
     """The whole run: per-task results plus what the header of every report says.
 
-    ``notes`` describe the comparison (another model or version than the baseline's …);
+    ``notes`` describe the run (another model or version than the baseline's, a gate written
+    on the metric's better side …);
     ``warnings`` are what a reader must not miss (a self-comparison, a baseline that could not
     be compared for some tasks, a server fingerprint that changed).
     """
@@ -119,6 +120,7 @@ def summarise(
     run_id: str | None = None,
     scoring: str = DEFAULT_SCORING,
     limited: bool = False,
+    notes: Sequence[str] = (),
 ) -> RunSummary:
     """Compute every task's metric and decide its gate.
 
@@ -127,18 +129,20 @@ def summarise(
     *cases* per task: with epochs, a case asked K times still counts once. ``baseline`` may be
     a :class:`~.baselines.Baseline` (from a file: its model, version, runs and scoring are
     checked too) or a plain mapping of entries. ``limited``: a ``--mmtrust-limit`` smoke run.
+    ``notes``: lines for the report header from elsewhere (gates written on the metric's better side).
     """
     table_alpha, mode_for = gate_settings(gates)
     alpha = table_alpha if alpha is None else alpha
     by_task: dict[str, list[ScoreRecord]] = defaultdict(list)
     for record in records:
         by_task[record.task].append(record)
-    notes: list[str] = []
+    header_notes: list[str] = list(notes)
     warnings: list[str] = []
     blocking = None
     seen_fingerprints = fingerprints(records)
     if isinstance(baseline, Baseline):
-        notes, blocking = baseline_notes(baseline, model, model_version, identity, seen_fingerprints, scoring)
+        found_notes, blocking = baseline_notes(baseline, model, model_version, identity, seen_fingerprints, scoring)
+        header_notes += found_notes
         itself = self_comparison(records, run_id, baseline.answer_runs)
         if itself:
             warnings.append(itself)
@@ -219,7 +223,7 @@ def summarise(
         )
     return RunSummary(
         model=model, tasks=tuple(results), model_version=model_version, identity=identity, run_id=run_id,
-        reuse=Reuse.from_records(records, run_id), notes=tuple(notes), warnings=tuple(warnings),
+        reuse=Reuse.from_records(records, run_id), notes=tuple(header_notes), warnings=tuple(warnings),
         baseline_path=str(baseline.path) if isinstance(baseline, Baseline) and baseline.path else None,
     )
 

@@ -100,7 +100,7 @@ def render_html(
         f"<p class='totals'>{escape(totals)}</p>",
         f"<p class='totals' id='usage'>{escape(usage)}</p>" if usage else "",
         f"<p class='totals' id='reused'>{escape(reused)}</p>" if reused else "",
-        "".join(f"<p class='note baseline-note'>baseline: {escape(n)}</p>" for n in summary.notes),
+        "".join(f"<p class='note run-note'>note: {escape(n)}</p>" for n in summary.notes),
         "".join(f"<p class='warning'>⚠ {escape(w)}</p>" for w in summary.warnings),
         "<nav>" + " · ".join(f"<a href='#{s}'>{t}</a>" for s, t in _NAV if s in present) + "</nav>",
         "</header><main>",

@@ -57,7 +57,7 @@ def _render(summary: RunSummary, max_examples: int, dropped: bool) -> str:
     for warning in summary.warnings:
         lines += [f"> ⚠️ **Warning:** {_inline(warning)}", ""]
     for note in summary.notes:
-        lines += [f"> Baseline: {_inline(note)}", ""]
+        lines += [f"> Note: {_inline(note)}", ""]
     attention = attention_tasks(summary)
     if attention:
         lines += ["### Failed and regressed gates", ""]

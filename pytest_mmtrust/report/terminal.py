@@ -45,7 +45,7 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
         ))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(COLUMNS))]
     lines = [header] + ([usage] if usage else []) + ([reused] if reused else [])
-    lines += [f"baseline: {note}" for note in summary.notes]
+    lines += [f"note: {note}" for note in summary.notes]
     for row in rows:
         lines.append("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
     for task in summary.tasks:
