@@ -24,7 +24,7 @@ from ..errors import DataError
 from ..images import load_rgb
 from ..records import ScoreRecord
 from ..summary import RunSummary, TaskResult
-from .cases import excerpt, is_failing
+from .cases import baseline_outcome, excerpt, is_failing, newly_failing
 from .charts import aspect_chart, condition_chart, delta_chart, task_chart
 from .figures import ASPECT_TITLES, VERDICT_COLOURS, aspect_scores, condition_tasks, delta_bars, regressed, run_verdict, task_bars
 from .format import ARROWS, gate_text, interval, number, signed
@@ -163,27 +163,33 @@ def _cases(summary: RunSummary, thumbnails: "Thumbnails", max_rows: int, max_ima
         " <span id='case-count'></span></div>"
     )
     rows, notes = [], []
+    compared = any(task.baseline is not None for task in summary.tasks)
     for task in summary.tasks:
         flags = [is_failing(task, r) for r in task.records]
-        ordered = [(r, True) for r, bad in zip(task.records, flags) if bad]
+        new = [newly_failing(task, r) if bad else False for r, bad in zip(task.records, flags)]
+        ordered = [(r, True) for r, bad, fresh in zip(task.records, flags, new) if fresh]
+        ordered += [(r, True) for r, bad, fresh in zip(task.records, flags, new) if bad and not fresh]
         ordered += [(r, False) for r, bad in zip(task.records, flags) if not bad]
         shown = ordered[:max_rows]
         if len(task.records) > len(shown):
-            notes.append(f"{task.id}: {len(shown)} of {len(task.records)} cases listed (failing first)")
+            first = "newly failing, then failing first" if task.baseline is not None else "failing first"
+            notes.append(f"{task.id}: {len(shown)} of {len(task.records)} cases listed ({first})")
         embedded = 0
         for record, failing in shown:
-            row, used = _case_row(task, record, failing, thumbnails, max_images - embedded)
+            row, used = _case_row(task, record, failing, thumbnails, max_images - embedded, compared)
             rows.append(row)
             embedded += used
-    head = ("task", "case", "condition", "outcome", "score", "image", "prompt", "response")
+    head = ("task", "case", "condition", "outcome", *(("baseline",) if compared else ()), "score", "image", "prompt",
+            "response")
     note = "".join(f"<p class='note'>{escape(n)}</p>" for n in notes)
     return (controls + note + "<table class='cases' id='case-table'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def _case_row(task: TaskResult, record: ScoreRecord, failing: bool, thumbnails: "Thumbnails",
-              allowed: int) -> tuple[str, int]:
-    """The row's HTML and how many thumbnails it embedded (at most ``allowed``)."""
+              allowed: int, compared: bool = False) -> tuple[str, int]:
+    """The row's HTML and how many thumbnails it embedded (at most ``allowed``); with
+    ``compared``, a baseline column (the case's outcome in the baseline, marked when new)."""
     images = []
     used = 0
     for path in record.images:
@@ -196,13 +202,18 @@ def _case_row(task: TaskResult, record: ScoreRecord, failing: bool, thumbnails: 
             images.append(f"<span class='image-name'>{name}</span>")
     answer = f"error: {record.error}" if record.error else record.response
     score = "—" if record.value is None else f"{record.value:g}"
+    fresh = failing and newly_failing(task, record)
+    before = []
+    if compared:
+        word = baseline_outcome(task, record)
+        before = [escape(word or "—") + (" <span class='badge' style='background:#c62828'>new</span>" if fresh else "")]
     cells = [
         escape(task.id), escape(record.case), escape(record.condition or "—"),
-        f"<span class='outcome{' bad' if failing else ''}'>{escape(record.outcome)}</span>", score,
+        f"<span class='outcome{' bad' if failing else ''}'>{escape(record.outcome)}</span>", *before, score,
         "".join(images) or "—", f"<div class='text'>{escape(excerpt(record.prompt, PROMPT_CHARS))}</div>",
         f"<div class='text'>{escape(excerpt(answer, RESPONSE_CHARS))}</div>",
     ]
-    row_class = " class='failing'" if failing else ""
+    row_class = " class='failing newly-failing'" if fresh else " class='failing'" if failing else ""
     row = (f"<tr data-task='{escape(task.id)}' data-failing='{1 if failing else 0}'{row_class}>"
            + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return row, used

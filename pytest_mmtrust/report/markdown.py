@@ -18,7 +18,7 @@ from typing import Sequence
 
 from ..metrics import ConditionDelta
 from ..summary import RunSummary, TaskResult
-from .cases import excerpt, failing_records, image_names
+from .cases import baseline_outcome, excerpt, failing_records, image_names, newly_failing
 from .figures import ASPECT_TITLES, regressed, run_verdict
 from .format import ARROWS, gate_text, interval, number, signed
 from .usage import run_usage, usage_line
@@ -178,21 +178,33 @@ def _examples(summary: RunSummary, max_examples: int) -> list[str]:
         if not failing:
             continue
         shown = failing[:max_examples]
+        compared = task.baseline is not None
+        since = f"{sum(1 for r in failing if newly_failing(task, r))} newly failing since the baseline, " if compared else ""
         lines.append(
             f"<details><summary><b>{html.escape(task.id)}</b> {html.escape(task.name)} — "
-            f"{len(failing)} failing of {len(task.records)} (showing {len(shown)})</summary>"
+            f"{len(failing)} failing of {len(task.records)} ({since}showing {len(shown)})</summary>"
         )
         lines.append("")
         rows = []
         for record in shown:
             answer = f"error: {record.error}" if record.error else record.response
+            before = (_baseline_case(task, record),) if compared else ()
             rows.append((
-                record.case, record.outcome, excerpt(record.prompt, PROMPT_CHARS),
+                record.case, record.outcome, *before, excerpt(record.prompt, PROMPT_CHARS),
                 image_names(record.images), excerpt(answer, RESPONSE_CHARS),
             ))
-        lines += _table(("case", "outcome", "prompt", "image", "response"), rows)
+        header = ("case", "outcome", *(("baseline",) if compared else ()), "prompt", "image", "response")
+        lines += _table(header, rows)
         lines += ["", "</details>", ""]
     return lines
+
+
+def _baseline_case(task: TaskResult, record: object) -> str:
+    """The case's baseline outcome; ``CORRECT → WRONG (new)`` when it started failing."""
+    word = baseline_outcome(task, record)  # type: ignore[arg-type]
+    if newly_failing(task, record):  # type: ignore[arg-type]
+        return f"{word} → {record.outcome} (new)"  # type: ignore[attr-defined]
+    return word or "—"
 
 
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
