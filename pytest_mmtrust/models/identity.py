@@ -10,7 +10,7 @@ everything we can see cheaply and safely:
   remote endpoint updated in place). :func:`versioned_identity` appends it.
 * ``py:`` models: the bytes of the module file(s) the callable comes from, not only the
   function's own source — constants, helpers and loaded paths at module level change answers
-  too (:func:`source_fingerprint`). A user who wants control defines ``identity()`` or
+  too (:func:`~pytest_mmtrust.sources.source_fingerprint`). A user who wants control defines ``identity()`` or
   ``version`` (:func:`declared_identity`); a declared one replaces the source hash, so editing a
   comment does not throw the store away.
 * local weights (``hf:``, ``tiny``): a fingerprint of the weight files (:mod:`.hf`).
@@ -20,14 +20,11 @@ everything we can see cheaply and safely:
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-import sys
-from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import ModelError
+from ..sources import source_files, source_fingerprint  # noqa: F401 (re-exported)
 
 __all__ = ["versioned_identity", "source_files", "source_fingerprint", "declared_identity"]
 
@@ -35,45 +32,6 @@ __all__ = ["versioned_identity", "source_files", "source_fingerprint", "declared
 def versioned_identity(identity: str, version: str | None) -> str:
     """``identity`` with the user's model version appended (unchanged without one)."""
     return identity if not version else f"{identity}|version={version}"
-
-
-def source_files(*objects: Any) -> list[Path]:
-    """The module files that define ``objects`` (functions, classes, instances or modules).
-
-    An instance counts by its class, a ``functools.partial`` by its function. Objects without a
-    file (built-ins, code typed into a REPL) are skipped.
-    """
-    found: dict[Path, None] = {}
-    for obj in objects:
-        module = obj if isinstance(obj, ModuleType) else _module_of(obj)
-        filename = getattr(module, "__file__", None) if module is not None else None
-        if filename:
-            found[Path(filename).resolve()] = None
-    return list(found)
-
-
-def _module_of(obj: Any) -> ModuleType | None:
-    target = getattr(obj, "func", obj)  # functools.partial
-    if not (inspect.isfunction(target) or inspect.isclass(target) or inspect.ismethod(target)):
-        target = type(target)
-    name = getattr(target, "__module__", None)
-    return sys.modules.get(name) if isinstance(name, str) else None
-
-
-def source_fingerprint(paths: Iterable[Path]) -> str | None:
-    """sha256 over the named files' bytes (in path order); None when there are none to read."""
-    digest = hashlib.sha256()
-    read = 0
-    for path in sorted(set(paths)):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        encoded = str(path.name).encode("utf-8")
-        digest.update(len(encoded).to_bytes(8, "big") + encoded)
-        digest.update(len(data).to_bytes(8, "big") + data)
-        read += 1
-    return digest.hexdigest() if read else None
 
 
 def declared_identity(function: Any, module: ModuleType | None, name: str) -> str | None:
