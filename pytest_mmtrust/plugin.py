@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from .config import OPTIONS, Settings
-from .errors import ConfigError, MMTrustError
+from .errors import ConfigError, MMTrustError, ModelError, StoreError
 from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline, write_baseline
 from .metrics import Metric
@@ -72,6 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         settings = Settings.resolve(config.rootpath, cli, config.getoption("mmtrust_gate"), pyproject)
         spec = parse_model_spec(settings.model)
+        prepare_python_specs(config, settings, spec)
         if settings.plots is not None:
             from .report.plots import check_available
 
@@ -89,6 +90,22 @@ def pytest_configure(config: pytest.Config) -> None:
     except MMTrustError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.pluginmanager.register(plugin, PLUGIN_NAME)
+
+
+def prepare_python_specs(config: pytest.Config, settings: Settings, spec: Any) -> None:
+    """``py:`` specs import from the rootdir too; the model's module must be found (controller).
+
+    Without this a model file next to pyproject.toml imported under ``python -m pytest`` (which
+    puts the current folder on the path) but not under ``pytest``, and every item failed alone.
+    """
+    specs = [settings.model, settings.judge or "", settings.toxicity or ""]
+    if not any(text.strip().startswith("py:") for text in specs):
+        return
+    from .models.python import add_rootdir_to_path, check_importable
+
+    add_rootdir_to_path(config.rootpath)
+    if spec.kind == "py" and not hasattr(config, "workerinput"):
+        check_importable(spec.target, config.rootpath)
 
 
 def check_inputs(settings: Settings) -> None:
@@ -144,6 +161,7 @@ class MMTrustPlugin:
         self.written: list[tuple[str, Path]] = []
         self.gate_warnings: list[str] = []
         self._gates_checked = False
+        self._shown_details: set[str] = set()
         store = settings.store
         owner = "main"
         #: This pytest session's id, recorded with every answer it stores (workers get the controller's).
@@ -374,6 +392,16 @@ class MMTrustPlugin:
             self._grouped_cases = grouped
         return self._grouped_cases
 
+    def item_failure(self, error: ItemError) -> str:
+        """An item's failure text: the one line, and the first time in this process a user's model
+        raised a given exception, its traceback (later items point back to it)."""
+        if not error.details:
+            return str(error)
+        if error.details in self._shown_details:
+            return f"{error} (its traceback is shown with the first case that failed this way)"
+        self._shown_details.add(error.details)
+        return f"{error}\n\n{error.details}"
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.is_controller and report.when == "call":
             self.records.extend(records_from_properties(report.user_properties))
@@ -513,12 +541,18 @@ def mmtrust_case() -> Any:
 def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemResult:
     """This item's case, request, response and score; the score is recorded on the report."""
     plugin = _plugin(request.config)
+    failure = None
     try:
         result = plugin.result_for(request.node, mmtrust_case)
     except ItemError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    except MMTrustError as exc:  # DataError, ModelError, ConfigError, StoreError: one line, no traceback
-        pytest.fail(f"mmtrust: {exc}", pytrace=False)
+        failure = plugin.item_failure(exc)
+    except (ModelError, StoreError) as exc:  # the model cannot be built, the store cannot be used: stop once
+        failure = f"mmtrust: {exc}"
+        request.session.shouldstop = f"mmtrust: {exc}"
+    except MMTrustError as exc:  # DataError, ConfigError: one line, no traceback
+        failure = f"mmtrust: {exc}"
+    if failure is not None:  # outside the except blocks: the message is shown once, not chained
+        pytest.fail(failure, pytrace=False)
     for record in result.records:
         request.node.user_properties.extend(record.user_properties())
     return result

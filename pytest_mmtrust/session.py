@@ -38,7 +38,15 @@ RESPONSE_EXCERPT = 2000
 
 
 class ItemError(MMTrustError):
-    """The pipeline broke for one item (the model call failed for good, or the evaluator raised)."""
+    """The pipeline broke for one item (the model call failed for good, or the evaluator raised).
+
+    ``details`` is a longer explanation worth showing once, not with every item: the traceback
+    of the exception a user's ``py:`` model raised.
+    """
+
+    def __init__(self, message: str, details: str | None = None):
+        super().__init__(message)
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,7 @@ class EvaluationSession:
         self._answers: dict[tuple[str, str, int], Response] = {}
         self._prefetched: set[str] = set()
         self._lock = threading.Lock()
+        self._build_failure: MMTrustError | None = None
 
     # ------------------------------------------------------------ parts
 
@@ -129,12 +138,18 @@ class EvaluationSession:
     def _runner_model(self) -> Model:
         """What the runner talks to: a local model whose identity is known without loading it
         stays deferred until a request has to be sent; any other model is built at once."""
+        if self._build_failure is not None:
+            raise self._build_failure  # a model that could not be built fails the same way, at once
         if self._model is None:
             identity = None
             if self.spec.kind in ("tiny", "hf"):
                 identity = local_model_identity(self.spec, self.cache_dir / "models")
             if identity is None:
-                self._model = self._build_model()
+                try:
+                    self._model = self._build_model()
+                except MMTrustError as exc:
+                    self._build_failure = exc
+                    raise
             else:
                 name = "tiny" if self.spec.kind == "tiny" else f"hf:{self.spec.target}"
                 self._model = DeferredModel(self._build_model, identity, name, self.batch_size, max_concurrency=1)
@@ -221,7 +236,9 @@ class EvaluationSession:
             request = self.request_for(task, case, epoch)
             response = self.response(task, case, epoch)
             if not response.ok:
-                raise ItemError(f"{task.id}/{case.key}: model call failed: {response.error}")
+                explain = getattr(self._model, "traceback_for", None)
+                details = explain(response.error) if callable(explain) else None
+                raise ItemError(f"{task.id}/{case.key}: model call failed: {response.error}", details)
             try:
                 score = task.evaluator(case, response.text or "")
             except Exception as exc:
