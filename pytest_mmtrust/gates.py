@@ -363,8 +363,11 @@ def decide(
     """Decide one task's gate. Incomplete tasks are never reported as passed.
 
     Completeness counts the items that ran and were scored (``n_scored``, default the metric's
-    ``n``) against ``n_expected``: an answer the metric leaves out on purpose (no readable
-    rating for a correlation) is a scored item, not a missing one.
+    ``n``) against ``n_expected``: an answer the metric leaves out on purpose is a scored item,
+    not a missing one. "Incomplete" is for pipeline failures only (a model error after retries,
+    a deselected item): a task whose items were all scored but whose metric has no value (every
+    answer unscorable, a metric that cannot be computed from them) fails its gate — a gate never
+    passes, nor waits, on what could not be measured.
 
     ``regression``/``p_adjusted``/``alpha_adjusted`` come from :func:`summarise`, which tests all
     tasks first to Holm-correct them together; called alone, the task is a family of one.
@@ -375,7 +378,13 @@ def decide(
     """
     reasons: list[str] = []
     if current.value is None or current.n == 0:
-        return GateDecision("incomplete", (f"{task_id}: no scored items",))
+        measured = 0 if n_scored is None else n_scored
+        if measured == 0 or (limited and measured < n_expected):
+            return GateDecision("incomplete", (f"{task_id}: no scored items",))
+        why = f"{task_id}: no {'value' if current.value is None else 'case'} could be measured from the {measured} scored answer(s)"
+        if threshold is not None or (baseline is not None and baseline.value is not None):
+            return GateDecision("fail", (f"{why} (none was in a form the evaluator could score)",))
+        return GateDecision("ungated", (why,))
     scored = current.n if n_scored is None else n_scored
     incomplete = scored < n_expected
     failed = False

@@ -3,8 +3,9 @@
 Runs only where gates are decided (the controller, or the single process without xdist).
 Knows nothing of pytest; the reports render a :class:`RunSummary`.
 
-Order of work: fold the epochs of each case into one record (the case is the statistical unit),
-compute each task's metric, check which tasks the baseline can be compared with (another metric,
+Order of work: count unscorable answers against the model by the metric's rule
+(:mod:`.unscorable`), fold the epochs of each case into one record (the case is the statistical
+unit), compute each task's metric, check which tasks the baseline can be compared with (another metric,
 evaluator or scoring profile, a missing task, impossible values: :mod:`.baselines`), run every
 comparable task's baseline regression test, Holm-correct those p-values together (one family per
 run), then decide each gate.
@@ -36,6 +37,7 @@ from .gates import (
 from .metrics import ConditionDelta, Metric, MetricValue, aggregate_epochs, condition_deltas, epochs_aggregated, has_epochs
 from .records import ScoreRecord
 from .reuse import Reuse, answer_runs, fingerprints, self_comparison
+from .unscorable import count_unscorable, unscorable_count, unscorable_outcomes, unscorable_rule
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class TaskResult:
     case_values: Mapping[str, float | None] = field(default_factory=dict)
     #: The baseline's entry for this task when it was compared (per-case values and outcomes).
     baseline: BaselineEntry | None = None
+    #: Answers the evaluator could not score, how the metric counted them, and their outcome words.
+    unscorable: int = 0
+    unscorable_rule: str = ""
+    unscorable_outcomes: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,8 @@ def summarise(
         meta = task_meta[task_id]
         metric = Metric.from_json(meta["metric"])
         raw = sorted(by_task.get(task_id, []), key=lambda r: r.case)
-        cases = aggregate_epochs(raw, "share" if metric.kind == "proportion" else "mean") if has_epochs(raw) else raw
+        counted = count_unscorable(metric, raw)
+        cases = aggregate_epochs(counted, "share" if metric.kind == "proportion" else "mean") if has_epochs(counted) else counted
         value = metric.compute(cases)
         prepared.append((task_id, meta, metric, raw, cases, value))
 
@@ -219,6 +226,9 @@ def summarise(
                 epochs=epochs_aggregated(cases),
                 case_values=_case_values(cases),
                 baseline=comparable.get(task_id),
+                unscorable=unscorable_count(metric, raw, value),
+                unscorable_rule=unscorable_rule(metric, raw),
+                unscorable_outcomes=unscorable_outcomes(raw) if metric.kind != "callable" else {},
             )
         )
     return RunSummary(

@@ -31,7 +31,7 @@ from ..summary import TaskResult
 #: Outcome words that mean "this answer is a problem" whatever the metric.
 BAD_OUTCOMES = frozenset({
     "WRONG", "COMPLIED", "EMPTY", "UNANSWERED", "LEAKED", "UNSAFE", "TOXIC", "AGREED",
-    "BIASED", "STEREOTYPED", "CHOSE", "ATTACKED", "ERROR", "UNCLEAR",
+    "BIASED", "STEREOTYPED", "CHOSE", "ATTACKED", "ERROR", "UNCLEAR", "UNRATED", "MISALIGNED",
 })
 
 _SPACE = re.compile(r"\s+")
@@ -41,6 +41,8 @@ def is_failing(task: TaskResult, record: ScoreRecord) -> bool:
     """True when ``record`` is an example of what the task's metric counts against the model."""
     if record.error is not None:
         return True
+    if record.value is None and task.metric.kind in ("proportion", "mean") and task.unscorable_rule.startswith("counted"):
+        return True  # an unscorable answer the metric counted against the model
     return bool(_failing(task, record.value, record.outcome))
 
 

@@ -27,7 +27,7 @@ from ..summary import RunSummary, TaskResult
 from .cases import baseline_outcome, excerpt, is_failing, newly_failing
 from .charts import aspect_chart, condition_chart, delta_chart, task_chart
 from .figures import ASPECT_TITLES, VERDICT_COLOURS, aspect_scores, condition_tasks, delta_bars, regressed, run_verdict, task_bars
-from .format import ARROWS, gate_text, interval, number, signed
+from .format import ARROWS, gate_text, interval, number, signed, unscorable_text
 from .usage import run_usage, usage_line
 
 PROMPT_CHARS = 400
@@ -137,7 +137,9 @@ def _task_table(summary: RunSummary) -> str:
         cells = [
             escape(task.id), escape(task.name), escape(ASPECT_TITLES.get(task.aspect, task.aspect)),
             escape(f"{task.metric.name} {ARROWS[task.metric.direction]}"), number(task.value.value),
-            interval(task.value), f"{task.value.n}/{task.n_expected}", escape(gate_text(task.threshold)),
+            interval(task.value), f"{task.value.n}/{task.n_expected}" + (
+                f"<div class='reason' title='{escape(unscorable_text(task))}'>{task.unscorable} unscorable</div>"
+                if task.unscorable else ""), escape(gate_text(task.threshold)),
             _baseline_cell(task), signed(task.decision.delta),
             interval(ci=task.decision.delta_ci, digits=3), _badge(task) + reasons, escape(task.evaluator or "—"),
         ]

@@ -10,7 +10,8 @@ part that changes between identical runs: ``started``, ``duration_s``, ``run_id`
 ``delta_ci``, ``verdict``, ``reasons``, ``baseline_problem`` (why the baseline could not be
 compared with this task, or null), the baseline test (``significant``, ``test``,
 ``p_value``, ``p_adjusted`` (Holm), ``alpha``, ``alpha_adjusted``, ``n_paired``), ``epochs``,
-``interval`` (how the CI was computed), ``evaluator``, ``conditions`` (per image condition:
+``interval`` (how the CI was computed), ``evaluator``, ``unscorable`` (answers the evaluator
+could not score: ``count``, ``share``, ``outcomes``, ``rule`` — how the metric counted them), ``conditions`` (per image condition:
 value, ci, n, delta, delta_ci, method, p_value, n_paired), ``outcomes`` (counts per outcome word), ``cached``, ``usage``.
 ``mllmguard`` (when MLLMGuard tasks ran): ASD and PAR with intervals per dimension, per
 language and overall (see :func:`pytest_mmtrust.mllmguard.aggregate.aggregate`). Top-level ``usage`` has the run's tokens and cost: ``total`` (spent on this run's calls and
@@ -57,6 +58,12 @@ def task_json(task: TaskResult) -> dict[str, Any]:
         "epochs": task.epochs,
         "interval": task.value.extra.get("interval"),
         "evaluator": task.evaluator,
+        "unscorable": {
+            "count": task.unscorable,
+            "share": task.unscorable / len(task.records) if task.records else None,
+            "outcomes": dict(task.unscorable_outcomes),
+            "rule": task.unscorable_rule,
+        },
         "conditions": [
             {
                 "condition": c.condition,

@@ -141,10 +141,15 @@ def _baseline_cell(task: TaskResult) -> str:
     return f"not compared: {problem}" if problem else number(task.decision.baseline_value)
 
 
+def _n_cell(task: TaskResult) -> str:
+    cell = f"{task.value.n}/{task.n_expected}"
+    return f"{cell} ({task.unscorable} unscorable)" if task.unscorable else cell
+
+
 def _task_row(task: TaskResult) -> tuple[str, ...]:
     return (
         task.id, task.name, _metric(task), number(task.value.value), interval(task.value),
-        f"{task.value.n}/{task.n_expected}", gate_text(task.threshold),
+        _n_cell(task), gate_text(task.threshold),
         _baseline_cell(task), signed(task.decision.delta), _verdict(task),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..summary import RunSummary
 from .figures import regressed, verdict_word
-from .format import ARROWS, gate_text, interval, number, signed
+from .format import ARROWS, gate_text, interval, number, signed, unscorable_text
 from .usage import run_usage, usage_line
 
 COLUMNS = ("task", "name", "metric", "value", "95% CI", "n", "gate", "baseline", "Δ", "verdict")
@@ -48,6 +48,9 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
     lines += [f"note: {note}" for note in summary.notes]
     for row in rows:
         lines.append("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+    for task in summary.tasks:
+        if task.unscorable:
+            lines.append(f"  {task.id} {unscorable_text(task)}")
     for task in summary.tasks:
         for cond in task.conditions:
             delta = "" if cond.delta is None else f"  Δ vs {task.conditions[0].condition} {signed(cond.delta)} {interval(ci=cond.delta_ci)}"
