@@ -97,14 +97,14 @@ def check_gates(
     for task_id in named:
         if task_id in known_ids:
             continue
-        where = gates.sources.get(task_id, f"gate {task_id!r}")
+        place = gates.sources.get(task_id, f"gate {task_id!r}")
         nearest = nearest_ids(task_id, known_ids)
         hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
-        errors.append(f"{where}: no task {task_id!r} among the {collected} task(s) collected in this run "
+        errors.append(f"{place}: no task {task_id!r} among the {collected} task(s) collected in this run "
                       f"or the built-in tasks{hint}")
     for task_id, metric in metrics.items():
         threshold = gates.thresholds.get(task_id)
-        where = gates.sources.get(task_id)
+        where: str | None = gates.sources.get(task_id)
         if threshold is None and default_gates.get(task_id):
             where = f"task {task_id}'s default gate"
             try:

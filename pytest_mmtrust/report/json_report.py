@@ -85,7 +85,7 @@ def task_json(task: TaskResult) -> dict[str, Any]:
     }
 
 
-def report_json(summary: RunSummary, timing: dict[str, float] | None = None) -> dict[str, Any]:
+def report_json(summary: RunSummary, timing: dict[str, Any] | None = None) -> dict[str, Any]:
     tasks = [task_json(t) for t in summary.tasks]
     out = {
         "schema": SCHEMA,
@@ -113,7 +113,7 @@ def report_json(summary: RunSummary, timing: dict[str, float] | None = None) -> 
     return out
 
 
-def write_json(path: Path, summary: RunSummary, timing: dict[str, float] | None = None) -> None:
+def write_json(path: Path, summary: RunSummary, timing: dict[str, Any] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(report_json(summary, timing), indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n",
