@@ -251,7 +251,8 @@ class MMTrustPlugin:
         store = self.settings.store or "memory (--mmtrust-no-store)"
         data = self.settings.data or "bundled (generated)"
         judge = self.settings.judge or "rules"
-        return [f"mmtrust: model {self.settings.model} · judge {judge} · store {store} · data {data}"]
+        version = f" (version {self.settings.model_version})" if self.settings.model_version else ""
+        return [f"mmtrust: model {self.settings.model}{version} · judge {judge} · store {store} · data {data}"]
 
     # ------------------------------------------------------------ xdist
 
