@@ -87,6 +87,8 @@ class RunSummary:
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     baseline_path: str | None = None
+    #: The scoring profile the run used (what a baseline records and is checked against).
+    scoring: str = DEFAULT_SCORING
 
     @property
     def failed(self) -> list[TaskResult]:
@@ -235,6 +237,7 @@ def summarise(
         model=model, tasks=tuple(results), model_version=model_version, identity=identity, run_id=run_id,
         reuse=Reuse.from_records(records, run_id), notes=tuple(header_notes), warnings=tuple(warnings),
         baseline_path=str(baseline.path) if isinstance(baseline, Baseline) and baseline.path else None,
+        scoring=scoring,
     )
 
 
@@ -298,6 +301,7 @@ def baseline_facts(summary: RunSummary) -> dict[str, Any]:
         "run": summary.run_id,
         "answer_runs": answer_runs(records),
         "fingerprints": fingerprints(records),
+        "scoring": summary.scoring,
     }
 
 

@@ -1,7 +1,7 @@
 """The JSON report (``--mmtrust-json``): a documented schema, stable keys.
 
 Schema 1, top level: ``schema``, ``model``, ``model_version``, ``model_identity`` (what the
-response store keyed the answers by), ``tasks`` (list), ``totals``, ``reused`` (answers reused
+response store keyed the answers by), ``scoring`` (the scoring profile), ``tasks`` (list), ``totals``, ``reused`` (answers reused
 from the store: ``answers``, ``of``, ``first_stored``, ``last_stored`` (UTC), ``runs``,
 ``unknown_run``), ``baseline`` (the baseline file compared with, or null), ``notes`` (how the run
 differs from its baseline), ``warnings`` (what a reader must not miss), ``timing`` (the only
@@ -92,6 +92,7 @@ def report_json(summary: RunSummary, timing: dict[str, Any] | None = None) -> di
         "model": summary.model,
         "model_version": summary.model_version,
         "model_identity": summary.identity,
+        "scoring": summary.scoring,
         "tasks": tasks,
         "totals": {
             "tasks": len(summary.tasks),
