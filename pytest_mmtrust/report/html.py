@@ -77,7 +77,7 @@ def render_html(
     if deltas:
         sections.append(_section("baseline", "Against the baseline", [
             "<p class='note'>Current − baseline with its 95% interval; red where the change is for the "
-            "worse (for lower-is-better metrics a rise is worse). “significant”: the interval excludes 0.</p>",
+            "worse (for lower-is-better metrics a rise is worse). “regressed”: significantly worse, by the regression test.</p>",
             delta_chart(deltas),
         ]))
     with_conditions = condition_tasks(summary)
