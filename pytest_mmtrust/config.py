@@ -87,6 +87,9 @@ def _flag(value: Any) -> bool:
 
 OPTIONS: tuple[Option, ...] = (
     Option("model", "tiny", _text, "model under test: tiny (default), a litellm string (openai/gpt-4o, hosted_vllm/…), hf:PATH or py:module:callable"),
+    Option("model-version", None, _optional_text,
+           "version of the model under test (a checkpoint, a commit, a date): part of every store key, so "
+           "a new version never reuses an older version's answers"),
     Option("api-base", None, _optional_text, "API base URL for litellm models (comma-separated to spread load over several servers)"),
     Option("batch-size", 8, _positive_int, "requests per generate() call for local (hf:, tiny) models"),
     Option("concurrency", 8, _positive_int, "model calls in flight at once"),
@@ -127,6 +130,7 @@ class Settings:
 
     rootdir: Path
     model: str = "tiny"
+    model_version: str | None = None
     api_base: str | None = None
     batch_size: int = 8
     concurrency: int = 8
@@ -187,6 +191,7 @@ class Settings:
         return cls(
             rootdir=rootdir,
             model=values["model"],
+            model_version=values["model-version"],
             api_base=values["api-base"],
             batch_size=values["batch-size"],
             concurrency=values["concurrency"],

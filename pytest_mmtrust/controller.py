@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from .config import Settings
 from .gates import read_baseline, write_baseline
@@ -24,7 +24,7 @@ from .report.html import write_html
 from .report.json_report import write_json
 from .report.markdown import write_markdown
 from .report.terminal import summary_lines
-from .summary import RunSummary, baseline_entries, summarise
+from .summary import RunSummary, baseline_entries, baseline_facts, summarise
 
 
 @dataclass
@@ -37,6 +37,7 @@ class RunController:
     expected: dict[str, int] = field(default_factory=dict)
     records: list[ScoreRecord] = field(default_factory=list)
     summary: RunSummary | None = None
+    written: list[tuple[str, Path]] = field(default_factory=list)
 
     # ------------------------------------------------------------ during the run
 
@@ -55,36 +56,48 @@ class RunController:
 
     # ------------------------------------------------------------ the end
 
-    def finish(self) -> RunSummary:
-        """Metrics, gates, and every report and baseline the settings ask for.
+    def finish(self, *, identity: str | None = None, run_id: str | None = None, notes: Sequence[str] = ()) -> RunSummary:
+        """Metrics, gates, and every report the settings ask for.
 
-        Raises :class:`~pytest_mmtrust.errors.MMTrustError` for a baseline that cannot be read or
-        a report that cannot be written; what was computed before stays in :attr:`summary`.
+        ``identity`` is the model identity answers were filed under, ``run_id`` this run's id
+        (both name the run in reports and baselines), ``notes`` warnings found before the run
+        (gates on the metric's better side). Raises
+        :class:`~pytest_mmtrust.errors.MMTrustError` for a baseline that cannot be read or a
+        report that cannot be written; what was computed before stays in :attr:`summary`, and
+        :attr:`written` lists the files written so far.
         """
         settings = self.settings
         baseline = read_baseline(settings.baseline) if settings.baseline else None
         self.summary = summarise(
             settings.model, self.task_meta, self.expected, self.records, settings.gates, baseline, settings.max_drop,
+            model_version=settings.model_version, identity=identity, run_id=run_id,
+            limited=settings.limit is not None, notes=notes,
         )
-        timing = {"started": self.started, "duration_s": round(time.time() - self.started, 3)}
+        timing = {"started": self.started, "duration_s": round(time.time() - self.started, 3), "run_id": run_id}
         if settings.json:
             write_json(settings.json, self.summary, timing)
+            self.written.append(("JSON report", Path(settings.json)))
         if settings.md:
             write_markdown(settings.md, self.summary)
+            self.written.append(("Markdown summary", Path(settings.md)))
         if settings.html:
             write_html(settings.html, self.summary)
+            self.written.append(("HTML report", Path(settings.html)))
         if settings.plots:
             from .report.plots import write_plots
 
             write_plots(settings.plots, self.summary)
+            self.written.append(("PNG plots", Path(settings.plots)))
         return self.summary
 
     def save_baseline(self) -> Path | None:
         """Write ``--mmtrust-save-baseline`` from the finished run; the file written, if any."""
         if self.summary is None or not self.settings.save_baseline:
             return None
-        write_baseline(self.settings.save_baseline, self.settings.model, baseline_entries(self.summary))
-        return Path(self.settings.save_baseline)
+        path = Path(self.settings.save_baseline)
+        write_baseline(path, self.settings.model, baseline_entries(self.summary), **baseline_facts(self.summary))
+        self.written.append(("baseline", path))
+        return path
 
     @property
     def failed(self) -> bool:
@@ -92,11 +105,13 @@ class RunController:
         return bool(self.summary and self.summary.failed and not self.settings.report_only)
 
     def terminal_lines(self) -> list[tuple[str, bool]]:
-        """The summary for the terminal: ``(line, is_failure)`` pairs, the closing count last."""
-        if self.summary is None:
-            return []
-        lines = [(line, line.startswith("FAIL")) for line in summary_lines(self.summary)]
-        if self.summary.failed:
-            note = " (reported only: --mmtrust-report-only)" if self.settings.report_only else ""
-            lines.append((f"mmtrust: {len(self.summary.failed)} gate(s) failed{note}", not self.settings.report_only))
+        """The summary for the terminal: ``(line, loud)`` pairs — failures and warnings are loud —
+        then the count of failed gates and the files written."""
+        lines: list[tuple[str, bool]] = []
+        if self.summary is not None:
+            lines = [(line, line.startswith(("FAIL", "WARNING"))) for line in summary_lines(self.summary)]
+            if self.summary.failed:
+                note = " (reported only: --mmtrust-report-only)" if self.settings.report_only else ""
+                lines.append((f"mmtrust: {len(self.summary.failed)} gate(s) failed{note}", not self.settings.report_only))
+        lines += [(f"mmtrust: wrote the {what} to {path}", False) for what, path in self.written]
         return lines

@@ -14,8 +14,9 @@ In ``[tool.mmtrust.gates]``::
 Modes: ``value`` compares the point estimate with the bound; ``confident`` needs the whole 95%
 interval on the right side of it (``>=0.9`` passes only if the lower end is ≥ 0.9).
 
-A baseline is a JSON file written by ``--mmtrust-save-baseline`` that stores, per task, the
-metric *and every case's outcome*. ``--mmtrust-baseline`` fails a task whose metric got worse by
+A baseline is a JSON file written by ``--mmtrust-save-baseline`` (format and comparability
+checks: :mod:`pytest_mmtrust.baselines`) that stores, per task, the metric *and every case's
+outcome*. ``--mmtrust-baseline`` fails a task whose metric got worse by
 more than ``--mmtrust-max-drop`` *and* whose drop is significant: a one-sided paired test on the
 cases both runs scored (McNemar's exact test for proportions, a sign-flip permutation test for
 means), with the p-values of all tasks checked in one run Holm-corrected at ``alpha``. Without
@@ -25,18 +26,24 @@ worse side of zero. ``docs/statistics.md`` states every test and its simulated e
 
 from __future__ import annotations
 
-import json
 import math
 import operator
 import re
 from collections.abc import Iterator
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from .baselines import (  # noqa: F401 (re-exported: the baseline file format lives in .baselines)
+    BASELINE_KIND,
+    BASELINE_SCHEMA,
+    Baseline,
+    BaselineEntry,
+    read_baseline,
+    write_baseline,
+)
 from .errors import ConfigError
 from .metrics import (
     MetricValue,
@@ -47,10 +54,7 @@ from .metrics import (
     paired_difference,
     sign_flip_pvalue,
 )
-from .redaction import redact
 
-BASELINE_SCHEMA = 1
-BASELINE_KIND = "pytest-mmtrust-baseline"
 DEFAULT_ALPHA = 0.05
 GATE_MODES = ("value", "confident")
 
@@ -127,13 +131,16 @@ class GateTable(MappingABC):  # type: ignore[type-arg]
     """The configured gates: task id → :class:`Threshold`, plus the run-wide ``alpha`` and ``mode``.
 
     A mapping so code that only needs thresholds reads it like a dict; ``modes`` holds the
-    per-task modes set in pyproject (also for a task whose threshold is its built-in default).
+    per-task modes set in pyproject (also for a task whose threshold is its built-in default);
+    ``sources`` says where each task id was named (the option or file and key), for the errors
+    about ids no task has (:mod:`pytest_mmtrust.gate_checks`).
     """
 
     thresholds: Mapping[str, Threshold] = field(default_factory=dict)
     alpha: float = DEFAULT_ALPHA
     mode: str = "value"
     modes: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     def __getitem__(self, task_id: str) -> Threshold:
         return self.thresholds[task_id]
@@ -150,12 +157,14 @@ class GateTable(MappingABC):  # type: ignore[type-arg]
     def with_command_line(self, expressions: list[str] | None, where: str = "--mmtrust-gate") -> "GateTable":
         """Command-line gates win over pyproject; without ``:mode`` they keep the task's mode."""
         thresholds = dict(self.thresholds)
+        sources = dict(self.sources)
         for expr in expressions or []:
             task_id, threshold = parse_task_gate(expr, where)
             if not names_mode(expr):
                 threshold = replace(threshold, mode=self.mode_for(task_id))
             thresholds[task_id] = threshold
-        return replace(self, thresholds=thresholds)
+            sources[task_id] = f"{where} {expr!r}"
+        return replace(self, thresholds=thresholds, sources=sources)
 
 
 def names_mode(task_gate: str) -> bool:
@@ -182,10 +191,12 @@ def parse_gate_table(table: Mapping[str, Any], where: str) -> GateTable:
     mode = _check_mode(table.get("mode", "value"), f"{where} mode")
     thresholds: dict[str, Threshold] = {}
     modes: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for task_id, entry in table.items():
         if task_id in ("alpha", "mode"):
             continue
         here = f"{where} {task_id!r}"
+        sources[str(task_id)] = here
         if isinstance(entry, str):
             thresholds[str(task_id)] = parse_threshold(entry, here, mode)
             continue
@@ -201,7 +212,7 @@ def parse_gate_table(table: Mapping[str, Any], where: str) -> GateTable:
             if not isinstance(entry["threshold"], str):
                 raise ConfigError(f"{here}: threshold must be a string like \">=0.9\"")
             thresholds[str(task_id)] = parse_threshold(entry["threshold"], here, task_mode)
-    return GateTable(thresholds, float(alpha), mode, modes)
+    return GateTable(thresholds, float(alpha), mode, modes, sources)
 
 
 # ---------------------------------------------------------------- decisions
@@ -216,6 +227,8 @@ class GateDecision:
     the tasks checked in this run, ``alpha`` the family level and ``alpha_adjusted`` the Holm
     level this task's raw p-value was held to; ``n_paired`` counts the cases both runs scored.
     ``significant`` is ``p_adjusted ≤ alpha`` (or the interval on the worse side, for the fallback).
+    ``baseline_problem`` says why a baseline given for the run could not be compared with this
+    task (then no baseline field is set, and the verdict is the threshold's alone).
     """
 
     verdict: str
@@ -230,21 +243,11 @@ class GateDecision:
     alpha: float | None = None
     alpha_adjusted: float | None = None
     n_paired: int = 0
+    baseline_problem: str | None = None
 
     @property
     def failed(self) -> bool:
         return self.verdict == "fail"
-
-
-@dataclass(frozen=True)
-class BaselineEntry:
-    value: float | None
-    ci: tuple[float, float] | None
-    n: int
-    metric: str
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    cases: Mapping[str, float | None] = field(default_factory=dict)
-    epochs: int = 1
 
 
 @dataclass(frozen=True)
@@ -356,19 +359,33 @@ def decide(
     p_adjusted: float | None = None,
     alpha_adjusted: float | None = None,
     n_scored: int | None = None,
+    limited: bool = False,
 ) -> GateDecision:
     """Decide one task's gate. Incomplete tasks are never reported as passed.
 
     Completeness counts the items that ran and were scored (``n_scored``, default the metric's
-    ``n``) against ``n_expected``: an answer the metric leaves out on purpose (no readable
-    rating for a correlation) is a scored item, not a missing one.
+    ``n``) against ``n_expected``: an answer the metric leaves out on purpose is a scored item,
+    not a missing one. "Incomplete" is for pipeline failures only (a model error after retries,
+    a deselected item): a task whose items were all scored but whose metric has no value (every
+    answer unscorable, a metric that cannot be computed from them) fails its gate — a gate never
+    passes, nor waits, on what could not be measured.
 
     ``regression``/``p_adjusted``/``alpha_adjusted`` come from :func:`summarise`, which tests all
     tasks first to Holm-correct them together; called alone, the task is a family of one.
+
+    ``limited``: the run asked only the first cases of each task (``--mmtrust-limit``), a smoke
+    run. Its incomplete tasks stay incomplete even when what was measured misses a gate: a few
+    cases decide nothing, and a smoke run must not fail the session.
     """
     reasons: list[str] = []
     if current.value is None or current.n == 0:
-        return GateDecision("incomplete", (f"{task_id}: no scored items",))
+        measured = 0 if n_scored is None else n_scored
+        if measured == 0 or (limited and measured < n_expected):
+            return GateDecision("incomplete", (f"{task_id}: no scored items",))
+        why = f"{task_id}: no {'value' if current.value is None else 'case'} could be measured from the {measured} scored answer(s)"
+        if threshold is not None or (baseline is not None and baseline.value is not None):
+            return GateDecision("fail", (f"{why} (none was in a form the evaluator could score)",))
+        return GateDecision("ungated", (why,))
     scored = current.n if n_scored is None else n_scored
     incomplete = scored < n_expected
     failed = False
@@ -410,55 +427,12 @@ def decide(
                 f"{task_id}: regressed {baseline.value:.3f} → {current.value:.3f} (Δ {test.delta:+.3f}, {evidence}), "
                 f"more than the allowed {max_drop:g} and significant"
             )
+    if failed and incomplete and limited:
+        smoke = f"{task_id}: {scored} of {n_expected} cases asked (--mmtrust-limit): not decided"
+        return GateDecision("incomplete", (smoke,) + tuple(f"{r} (on {scored} cases only)" for r in reasons), **found)
     if failed:
         return GateDecision("fail", tuple(reasons), **found)
     if incomplete:
         return GateDecision("incomplete", (f"{task_id}: {scored} of {n_expected} items scored",), **found)
     verdict = "pass" if (threshold is not None or baseline is not None) else "ungated"
     return GateDecision(verdict, (), **found)
-
-
-# ---------------------------------------------------------------- baseline files
-
-
-def write_baseline(path: Path, model: str, tasks: Mapping[str, Mapping[str, Any]]) -> None:
-    """Write a baseline: per task the metric, value, interval, n and per-case outcomes."""
-    data = {"schema": BASELINE_SCHEMA, "kind": BASELINE_KIND, "model": model, "tasks": dict(tasks)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(redact(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
-def read_baseline(path: Path) -> dict[str, BaselineEntry]:
-    where = f"--mmtrust-baseline {path}"
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{where}: file not found") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{where}: not a readable JSON baseline ({exc})") from exc
-    if not isinstance(data, dict) or data.get("kind") != BASELINE_KIND:
-        raise ConfigError(f"{where}: not a pytest-mmtrust baseline (write one with --mmtrust-save-baseline)")
-    if data.get("schema") != BASELINE_SCHEMA:
-        raise ConfigError(f"{where}: baseline schema {data.get('schema')!r}, this version reads schema {BASELINE_SCHEMA}")
-    tasks = data.get("tasks") or {}
-    if not isinstance(tasks, dict):
-        raise ConfigError(f"{where}: 'tasks' must be an object of task id to entry, not {type(tasks).__name__}")
-    entries = {}
-    for task_id, entry in tasks.items():
-        try:
-            ci = entry.get("ci")
-            cases = entry.get("cases") or {}
-            entries[task_id] = BaselineEntry(
-                value=None if entry.get("value") is None else float(entry["value"]),
-                ci=None if ci is None else (float(ci[0]), float(ci[1])),
-                n=int(entry.get("n", 0)),
-                metric=str(entry.get("metric", "")),
-                extra=entry.get("extra") or {},
-                cases={str(k): None if v is None else float(v) for k, v in cases.items()},
-                epochs=int(entry.get("epochs", 1)),
-            )
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
-            raise ConfigError(f"{where}: task {task_id!r} entry is malformed ({exc})") from exc
-    return entries

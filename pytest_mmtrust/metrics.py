@@ -342,6 +342,36 @@ def load_callable(spec: str, what: str) -> Callable[..., Any]:
         raise ConfigError(f"{what} {spec!r}: cannot import ({exc})") from exc
 
 
+#: Names of ``callable`` metrics that are shares or degrees on [0, 1] (the built-in suites' own).
+UNIT_METRIC_NAMES = frozenset({"accuracy", "asd", "par", "toxicity"})
+
+
+def value_range(metric: Metric) -> tuple[float, float] | None:
+    """The values ``metric`` can take, or None when unknown.
+
+    ``params["range"] = [low, high]`` says it for any metric. Otherwise: proportions and
+    chi-square p-values lie in [0, 1], Pearson's r in [-1, 1], a mean between its clip bounds
+    (when both are set); a ``callable`` metric is a share on [0, 1] when it says its Δ is a
+    proportion or its name is a rate (``…_rate``, ``accuracy``, ``asd``, ``par``, ``toxicity``).
+    Gates use it to refuse bounds no run can meet, baselines to refuse values no run can have.
+    """
+    declared = metric.params.get("range")
+    if isinstance(declared, (list, tuple)) and len(declared) == 2 and all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for x in declared
+    ):
+        return float(declared[0]), float(declared[1])
+    if metric.kind in ("proportion", "chi_square"):
+        return 0.0, 1.0
+    if metric.kind == "pearson":
+        return -1.0, 1.0
+    if metric.kind == "mean":
+        low, high = _clip_bounds(metric.params)
+        return (low, high) if math.isfinite(low) and math.isfinite(high) else None
+    if delta_kind(metric) == "proportion" or metric.name in UNIT_METRIC_NAMES or metric.name.endswith("_rate"):
+        return 0.0, 1.0
+    return None
+
+
 KINDS: dict[str, Callable[[Sequence[ScoreRecord], Mapping[str, Any]], MetricValue]] = {
     "proportion": proportion,
     "mean": mean,

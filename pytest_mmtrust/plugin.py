@@ -14,6 +14,7 @@ Where things happen (the same split as pytest-xdist):
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -26,14 +27,17 @@ import pytest
 from .config import OPTIONS, Settings
 from .context import context_for
 from .controller import RunController
-from .errors import MMTrustError
+from .errors import MMTrustError, ModelError
+from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline
+from .metrics import Metric
 from .models import parse_model_spec
 from .records import records_from_properties
 from .redaction import add_url_secrets, install_log_redaction, refresh
 from .report.case_errors import case_error_repr
 from .report.junit import send_gate_reports
 from .report.progress import Progress
+from .reuse import new_run_id
 from .safe_text import for_terminal
 from .session import EvaluationSession, ItemError, ItemResult
 from .task import ASPECTS, Task, task_of
@@ -72,6 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
         add_url_secrets(settings.api_base)
         add_url_secrets(settings.judge_api_base)
         spec = parse_model_spec(settings.model)
+        prepare_python_specs(config, settings, spec)
         if settings.plots is not None:
             from .report.plots import check_available
 
@@ -91,6 +96,22 @@ def pytest_configure(config: pytest.Config) -> None:
         plugin.check_judge_server()
     plugin.undo_log_redaction = install_log_redaction()
     config.pluginmanager.register(plugin, PLUGIN_NAME)
+
+
+def prepare_python_specs(config: pytest.Config, settings: Settings, spec: Any) -> None:
+    """``py:`` specs import from the rootdir too; the model's module must be found (controller).
+
+    Without this a model file next to pyproject.toml imported under ``python -m pytest`` (which
+    puts the current folder on the path) but not under ``pytest``, and every item failed alone.
+    """
+    specs = [settings.model, settings.judge or "", settings.toxicity or ""]
+    if not any(text.strip().startswith("py:") for text in specs):
+        return
+    from .models.python import add_rootdir_to_path, check_importable
+
+    add_rootdir_to_path(config.rootpath)
+    if spec.kind == "py" and not hasattr(config, "workerinput"):
+        check_importable(spec.target, config.rootpath)
 
 
 def check_inputs(settings: Settings, *, new_store: bool = True) -> None:
@@ -121,7 +142,8 @@ class MMTrustPlugin:
         self.settings = settings
         self.is_worker = hasattr(config, "workerinput")
         self.is_controller = not self.is_worker
-        self.tasks: dict[str, Task] = {}  # collected here, with their data read (or unreadable)
+        self.declared: dict[str, Task] = {}  # every task collected here, selected or not
+        self.tasks: dict[str, Task] = {}  # the tasks whose data was read (or found unreadable)
         self.expected: dict[str, int] = {}
         self.descriptions: dict[str, dict[str, Any]] = {}
         self.unreadable: dict[str, str] = {}  # task id -> why its data could not be read
@@ -132,11 +154,18 @@ class MMTrustPlugin:
         self._scratch: Path | None = None
         self._grouped_cases: dict[str, list[Any]] | None = None
         self.undo_log_redaction: Any = None
+        self.identity: str | None = None
+        self.gate_warnings: list[str] = []
+        self._gates_checked = False
+        self._shown_details: set[str] = set()
         store = settings.store
         owner = "main"
+        #: This pytest session's id, recorded with every answer it stores (workers get the controller's).
+        self.run_id = new_run_id()
         if self.is_worker:
             workerinput = config.workerinput  # type: ignore[attr-defined]
             owner = str(workerinput.get("workerid", "worker"))
+            self.run_id = str(workerinput.get("mmtrust_run_id") or self.run_id)
             if store is None and workerinput.get("mmtrust_shared_store"):
                 store = Path(workerinput["mmtrust_shared_store"])
         # the run context: how the judge, the toxicity scorer and the MLLMGuard scorer reach the
@@ -145,6 +174,8 @@ class MMTrustPlugin:
         self.session = EvaluationSession(
             progress=self._progress(config, owner),
             model_spec=settings.model,
+            model_version=settings.model_version,
+            run_id=self.run_id,
             cache_dir=settings.cache_dir,
             store_path=store,
             data_dir=settings.data,
@@ -218,17 +249,58 @@ class MMTrustPlugin:
         store = self.settings.store or "memory (--mmtrust-no-store)"
         data = self.settings.data or "bundled (generated)"
         judge = self.settings.judge or "rules"
-        return [f"mmtrust: model {self.settings.model} · judge {judge} · store {store} · data {data}"]
+        version = f" (version {self.settings.model_version})" if self.settings.model_version else ""
+        return [f"mmtrust: model {self.settings.model}{version} · judge {judge} · store {store} · data {data}"]
 
     # ------------------------------------------------------------ xdist
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        """Without a store file, workers still need one place to share answers: a temp file."""
+        """Workers share the run's id; without a store file they also need one place to share
+        answers: a temp file."""
+        node.workerinput["mmtrust_run_id"] = self.run_id
         if self.settings.store is None:
             if self._scratch is None:
                 self._scratch = Path(tempfile.mkdtemp(prefix="mmtrust-"))
             node.workerinput["mmtrust_shared_store"] = str(self._scratch / "responses.sqlite")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """Under xdist the controller sees only item ids: the task id opens each case's id
+        (``test_x[S.4/0001]``). Gates are checked against those (and the built-in tasks) before
+        any worker runs an item; a custom task's metric is known here only at the end."""
+        if self._gates_checked:
+            return
+        self._gates_checked = True
+        named = [*self.settings.gates.thresholds, *self.settings.gates.modes]
+        found = _task_ids_in(ids)
+        if not found:
+            return  # no benchmark items: a project's own tests with the plugin installed
+        found |= {task_id for task_id in named if any(f"[{task_id}/" in i or f"-{task_id}/" in i for i in ids)}
+        self._raise_gate_errors(self._check_gates(found, {}, {}, len(found)))
+
+    def _check_gates(self, ids: set[str], metrics: dict[str, Metric], defaults: dict[str, Any], count: int) -> GateCheck:
+        """Check the gates against the collected ``ids`` and, when a gate names another id, the
+        built-in tasks (imported only then: a third of a second)."""
+        gates = self.settings.gates
+        named = [*gates.thresholds, *gates.modes]
+        known, metrics, defaults = set(ids), dict(metrics), dict(defaults)
+        if any(task_id not in known for task_id in named):
+            from .catalogue import builtin_tasks
+
+            builtin = builtin_tasks()
+            known |= set(builtin)
+            for task_id in named:
+                if task_id in builtin and task_id not in ids:
+                    metrics[task_id], defaults[task_id] = builtin[task_id].metric, builtin[task_id].gate
+        return check_gates(gates, known, metrics, defaults, collected=count)
+
+    def _raise_gate_errors(self, found: GateCheck) -> None:
+        for warning in found.warnings:
+            if warning not in self.gate_warnings:
+                self.gate_warnings.append(warning)
+        if found.errors:
+            raise pytest.UsageError(*found.errors)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -236,6 +308,7 @@ class MMTrustPlugin:
         if data and self.controller is not None:
             payload = json.loads(data)
             self.controller.add_tasks(payload["meta"], payload["expected"])
+            self.identity = self.identity or payload.get("identity")
 
     # ------------------------------------------------------------ collection
 
@@ -247,9 +320,10 @@ class MMTrustPlugin:
             raise pytest.Collector.CollectError(
                 f"{metafunc.function.__name__}: a @{task.id} task test must take the mmtrust_result (or mmtrust_case) fixture"
             )
-        known = self.tasks.get(task.id)
+        known = self.declared.get(task.id)
         if known is not None and known is not task:
             raise pytest.Collector.CollectError(f"task id {task.id!r} is declared twice ({known.name!r} and {task.name!r})")
+        self.declared[task.id] = task
         marks = self._task_marks(task)
         if not self._could_be_selected(metafunc, task, marks):
             # -m/-k leave out every item of this task: read none of its data (one placeholder
@@ -303,7 +377,9 @@ class MMTrustPlugin:
         return could_select(mark_expression, keyword_expression, markers, names)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        """Report only the tasks with items left after selection (-m, -k, node ids …)."""
+        """Report only the tasks with items left after selection (-m, -k, node ids …); then check
+        the gates: one naming no task, or a bound no metric can reach, stops the run here —
+        after collection (custom suites declare their tasks), before the first model call."""
         selected = {task.id for item in session.items if (task := task_of(getattr(item, "function", None)))}
         self.selected_tasks = selected
         if self.controller is not None:
@@ -311,6 +387,14 @@ class MMTrustPlugin:
                 {task_id: self._description(task_id) for task_id in self.tasks if task_id in selected},
                 {task_id: self.expected[task_id] for task_id in self.tasks if task_id in selected},
             )
+        if self.is_worker or self.config.pluginmanager.hasplugin("dsession") or not self.declared:
+            return
+        self._gates_checked = True
+        # every declared task is known, selected or not: -m mmtrust_s4 with a gate for S.6 in
+        # pyproject.toml is a narrower run, not a misspelt gate
+        metrics = {task_id: task.metric for task_id, task in self.declared.items()}
+        defaults = {task_id: task.gate for task_id, task in self.declared.items()}
+        self._raise_gate_errors(self._check_gates(set(self.declared), metrics, defaults, len(self.declared)))
 
     def _description(self, task_id: str) -> dict[str, Any]:
         """What the controller needs of a collected task (a task whose data was unreadable says so)."""
@@ -355,6 +439,16 @@ class MMTrustPlugin:
             self._grouped_cases = grouped
         return self._grouped_cases
 
+    def item_failure(self, error: ItemError) -> str:
+        """An item's failure text: the one line, and the first time in this process a user's model
+        raised a given exception, its traceback (later items point back to it)."""
+        if not error.details:
+            return str(error)
+        if error.details in self._shown_details:
+            return f"{error} (its traceback is shown with the first case that failed this way)"
+        self._shown_details.add(error.details)
+        return f"{error}\n\n{error.details}"
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         """Mark the report of an item that failed with a case error (the mark travels with xdist)."""
@@ -386,15 +480,27 @@ class MMTrustPlugin:
         if self.controller is None:  # an xdist worker: describe its tasks for the controller
             selected = [task_id for task_id in self.tasks if task_id in self.selected_tasks]
             payload = {"meta": {task_id: self._description(task_id) for task_id in selected},
-                       "expected": {task_id: self.expected[task_id] for task_id in selected}}
+                       "expected": {task_id: self.expected[task_id] for task_id in selected},
+                       "identity": self.session.identity}
             self.config.workeroutput["mmtrust_tasks"] = json.dumps(payload)  # type: ignore[attr-defined]
             self.session.close()
             return
         self.session.close()
-        if not self.controller.has_tasks or self.config.option.collectonly:
+        if not self.controller.has_tasks or self.config.option.collectonly or exitstatus == pytest.ExitCode.USAGE_ERROR:
             return
+        if self.config.pluginmanager.hasplugin("dsession"):  # under xdist custom tasks' metrics are known only now
+            task_meta = self.controller.task_meta
+            metrics = {task_id: Metric.from_json(meta["metric"]) for task_id, meta in task_meta.items()}
+            defaults = {task_id: meta.get("gate") for task_id, meta in task_meta.items()}
+            try:
+                self._raise_gate_errors(self._check_gates(set(task_meta), metrics, defaults, len(task_meta)))
+            except pytest.UsageError as exc:
+                self._fail_session(session, "mmtrust: " + "\n".join(str(arg) for arg in exc.args))
+                return
         try:
-            summary = self.controller.finish()
+            summary = self.controller.finish(
+                identity=self.identity or self.session.identity, run_id=self.run_id, notes=self.gate_warnings,
+            )
             send_gate_reports(self.config, summary, report_only=self.settings.report_only)
             self.controller.save_baseline()
         except MMTrustError as exc:
@@ -416,8 +522,8 @@ class MMTrustPlugin:
         if not lines:
             return
         terminalreporter.write_sep("=", "mmtrust summary")
-        for line, failing in lines:
-            terminalreporter.write_line(line, red=failing)
+        for line, loud in lines:
+            terminalreporter.write_line(line, red=loud)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         models = self.session.context.models
@@ -427,6 +533,14 @@ class MMTrustPlugin:
             self.undo_log_redaction()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+_PARAM_TASK = re.compile(r"\[([A-Za-z][A-Za-z0-9_.\-]*?)/")
+
+
+def _task_ids_in(ids: list[str]) -> set[str]:
+    """Task ids read off benchmark item ids (``test_x[S.4/0001]`` → ``S.4``)."""
+    return {match.group(1) for i in ids if (match := _PARAM_TASK.search(i))}
 
 
 @dataclass(frozen=True)
@@ -481,15 +595,17 @@ def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemRes
     plugin = _plugin(request.config)
     if isinstance(mmtrust_case, (UnreadableData, Unselected)):
         return None  # type: ignore[return-value]  # the item fails in its call phase (pytest_runtest_call)
+    failure = None
     try:
         result = plugin.result_for(request.node, mmtrust_case)
     except ItemError as exc:
-        failure = str(exc)
-    except MMTrustError as exc:  # DataError, ModelError, ConfigError, StoreError: one line, no traceback
+        failure = plugin.item_failure(exc)
+    except ModelError as exc:  # the model cannot be built: every item would fail the same way, stop once
         failure = f"mmtrust: {exc}"
-    else:
-        failure = None
-    if failure is not None:  # raised outside the except block: pytest would print the cause again
+        request.session.shouldstop = for_terminal(failure)
+    except MMTrustError as exc:  # DataError, ConfigError: one line, no traceback
+        failure = f"mmtrust: {exc}"
+    if failure is not None:  # raised outside the except blocks: pytest would print the cause again
         setattr(request.node, CASE_ERROR_ATTRIBUTE, failure)
         pytest.fail(for_terminal(failure), pytrace=False)
     for record in result.records:

@@ -35,6 +35,12 @@ class ScoreRecord:
     prompt: str = ""
     images: tuple[str, ...] = ()
     response: str | None = None
+    #: The run that asked for the answer (this run's id for a fresh answer), when known.
+    answer_run: str | None = None
+    #: When a reused answer was stored (Unix time); None for an answer asked in this run.
+    stored_at: float | None = None
+    #: The server's fingerprint of the model that answered (``system_fingerprint``), if it sent one.
+    fingerprint: str | None = None
 
     def to_json(self) -> str:
         """The record as one JSON object (what ``from_json`` reads back).

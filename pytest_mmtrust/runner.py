@@ -85,7 +85,10 @@ class ResponseRunner:
         seed: int = 0,
         limiter: RateLimiter | None = None,
         progress: ProgressSink | None = None,
+        identity: str | None = None,
     ):
+        """``identity`` is what the store files answers under (default: the model's own
+        ``identity()``); the session passes the model's identity with its version."""
         self.model = model
         self.store = store
         self.concurrency = max(1, min(concurrency, getattr(model, "max_concurrency", concurrency) or concurrency))
@@ -96,7 +99,7 @@ class ResponseRunner:
         self.limiter = limiter or RateLimiter()
         self.progress = progress
         self._rng = random.Random(seed)
-        self._identity: str | None = None
+        self._identity: str | None = identity
 
     @property
     def identity(self) -> str:

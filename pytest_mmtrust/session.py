@@ -29,6 +29,7 @@ from .evaluators.base import Evaluator, evaluator_name
 from .invalid_answers import not_kept
 from .models import ModelSpec, build_model, parse_model_spec
 from .models.base import Model
+from .models.identity import versioned_identity
 from .ratelimit import RateLimiter
 from .records import ScoreRecord
 from .runner import ProgressSink, ResponseRunner, RetryPolicy
@@ -40,7 +41,15 @@ RESPONSE_EXCERPT = 2000
 
 
 class ItemError(MMTrustError):
-    """The pipeline broke for one item (the model call failed for good, or the evaluator raised)."""
+    """The pipeline broke for one item (the model call failed for good, or the evaluator raised).
+
+    ``details`` is a longer explanation worth showing once, not with every item: the traceback
+    of the exception a user's ``py:`` model raised.
+    """
+
+    def __init__(self, message: str, details: str | None = None):
+        super().__init__(message)
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -80,8 +89,12 @@ class EvaluationSession:
         model: Model | None = None,
         progress: ProgressSink | None = None,
         context: RunContext | None = None,
+        model_version: str | None = None,
+        run_id: str | None = None,
     ):
         self.spec: ModelSpec = parse_model_spec(model_spec)
+        self.model_version = model_version
+        self.run_id = run_id
         self.cache_dir = cache_dir
         self.store_path = store_path
         self.data_dir = data_dir
@@ -105,6 +118,7 @@ class EvaluationSession:
         self._answers: dict[tuple[str, str, int], Response] = {}
         self._prefetched: set[str] = set()
         self._lock = threading.Lock()
+        self._build_failure: MMTrustError | None = None
 
     # ------------------------------------------------------------ parts
 
@@ -130,12 +144,18 @@ class EvaluationSession:
     def _runner_model(self) -> Model:
         """What the runner talks to: a local model whose identity is known without loading it
         stays deferred until a request has to be sent; any other model is built at once."""
+        if self._build_failure is not None:
+            raise self._build_failure  # a model that could not be built fails the same way, at once
         if self._model is None:
             identity = None
             if self.spec.kind in ("tiny", "hf"):
                 identity = local_model_identity(self.spec, self.cache_dir / "models")
             if identity is None:
-                self._model = self._build_model()
+                try:
+                    self._model = self._build_model()
+                except MMTrustError as exc:
+                    self._build_failure = exc
+                    raise
             else:
                 name = "tiny" if self.spec.kind == "tiny" else f"hf:{self.spec.target}"
                 self._model = DeferredModel(self._build_model, identity, name, self.batch_size, max_concurrency=1)
@@ -144,16 +164,19 @@ class EvaluationSession:
     @property
     def store(self) -> StoreLike:
         if self._store is None:
-            self._store = ResponseStore(self.store_path, owner=self.owner) if self.store_path else MemoryStore()
+            self._store = (ResponseStore(self.store_path, owner=self.owner, run=self.run_id) if self.store_path
+                           else MemoryStore(run=self.run_id))
         return self._store
 
     @property
     def runner(self) -> ResponseRunner:
         if self._runner is None:
+            model = self._runner_model()
             self._runner = ResponseRunner(
-                self._runner_model(), self.store, concurrency=self.concurrency,
+                model, self.store, concurrency=self.concurrency,
                 policy=RetryPolicy(retries=self.retries), seed=self.seed,
                 limiter=self.limiter, progress=self.progress,
+                identity=versioned_identity(model.identity(), self.model_version),
             )
         return self._runner
 
@@ -172,6 +195,11 @@ class EvaluationSession:
     def describe(self, task: Task) -> dict[str, Any]:
         """The task's metadata for the controller, naming the evaluator this run uses."""
         return task.describe(self.evaluator(task))
+
+    @property
+    def identity(self) -> str | None:
+        """The identity this process filed answers under (None before any was fetched)."""
+        return None if self._runner is None else self._runner.identity
 
     def cases(self, task: Task) -> list[Case]:
         """The task's cases (loaded once per process)."""
@@ -238,7 +266,9 @@ class EvaluationSession:
             request = self.request_for(task, case, epoch)
             response = self.response(task, case, epoch)
             if not response.ok:
-                raise ItemError(f"{task.id}/{case.key}: model call failed: {response.error}")
+                explain = getattr(self._model, "traceback_for", None)
+                details = explain(response.error) if callable(explain) else None
+                raise ItemError(f"{task.id}/{case.key}: model call failed: {response.error}", details)
             evaluator = self.evaluator(task)
             try:
                 response, score = self._evaluate(evaluator, task, case, request, response)
@@ -304,6 +334,9 @@ class EvaluationSession:
             prompt=case.prompt[:RESPONSE_EXCERPT],
             images=tuple(str(p) for p in case.images),
             response=(response.text or "")[:RESPONSE_EXCERPT],
+            answer_run=response.stored_run if response.cached else self.run_id,
+            stored_at=response.stored_at if response.cached else None,
+            fingerprint=response.fingerprint,
         )
 
     def close(self) -> None:

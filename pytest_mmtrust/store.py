@@ -7,6 +7,11 @@ it arrives.
 
 Only successful answers are stored. A failed call is not an answer: the next run tries again.
 
+Each answer records when it was stored and by which run (``run``: the id the plugin gives every
+pytest session), and the server's fingerprint of the model when it sent one. A report can then
+say how many answers it reused and from when, and a baseline comparison can tell that it is
+reading the baseline run's own answers.
+
 Several pytest-xdist workers share one store. ``claim`` makes sure no request is sent twice:
 a worker claims the keys it is about to ask for; the others wait for those answers to appear
 (or for the claim to be released or go stale, if its owner died) instead of asking too.
@@ -53,9 +58,10 @@ from .errors import StoreError
 from .redaction import redact
 from .values import Request, Response
 
-SCHEMA_VERSION = "2"
-#: Schema 1 lacked the per-answer checksum; such a store is upgraded in place when opened.
-UPGRADABLE_SCHEMAS = ("1",)
+SCHEMA_VERSION = "3"
+#: Schema 1 lacked the per-answer checksum, schema 2 the run and fingerprint of each answer;
+#: such a store is upgraded in place when opened (older answers have no run: NULL).
+UPGRADABLE_SCHEMAS = ("1", "2")
 STALE_CLAIM_S = 120.0
 HOST = socket.gethostname()
 
@@ -71,7 +77,9 @@ CREATE TABLE IF NOT EXISTS responses (
     usage TEXT,
     latency REAL,
     created REAL NOT NULL,
-    checksum TEXT
+    checksum TEXT,
+    run TEXT,
+    fingerprint TEXT
 );
 CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, owner TEXT NOT NULL, at REAL NOT NULL);
 """
@@ -85,9 +93,11 @@ def cache_key(model_identity: str, request: Request) -> str:
 class ResponseStore:
     """A SQLite response store at ``path``; thread-safe within a process, safe across processes."""
 
-    def __init__(self, path: Path | str, owner: str | None = None):
+    def __init__(self, path: Path | str, owner: str | None = None, run: str | None = None):
         self.path = Path(path)
         self.owner = f"{owner or 'pid'}@{HOST}:{os.getpid()}"
+        #: The id of the run whose answers this connection stores.
+        self.run = run
         self._lock = threading.Lock()
         #: Why the store is open for reading only (None: it is writable).
         self.read_only: str | None = None
@@ -139,7 +149,7 @@ class ResponseStore:
             if row is None:
                 self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             elif row[0] in UPGRADABLE_SCHEMAS:
-                self._upgrade_from_1()
+                self._upgrade(row[0])
             elif row[0] != SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: response store of schema {row[0]}, this version reads schema {SCHEMA_VERSION}; "
@@ -213,14 +223,22 @@ class ResponseStore:
             found = _one_line(row[0]) if row else "no answer"
             raise StoreError(f"{self.path}: response store is corrupt ({found}); move it away or delete it (the next run asks again)")
 
-    def _upgrade_from_1(self) -> None:
-        """Add the checksum column and fill it for the answers already there (inside the open transaction)."""
+    def _upgrade(self, schema: str) -> None:
+        """Bring a store of an older schema up to date (inside the open transaction).
+
+        1 → 2 adds the checksum column and fills it for the answers already there; 2 → 3 adds
+        the run and fingerprint columns, left empty for older answers.
+        """
         columns = {info[1] for info in self._db.execute("PRAGMA table_info(responses)")}
-        if "checksum" not in columns:
-            self._db.execute("ALTER TABLE responses ADD COLUMN checksum TEXT")
-        rows = self._db.execute("SELECT key, text, usage FROM responses").fetchall()
-        for key, text, usage in rows:
-            self._db.execute("UPDATE responses SET checksum = ? WHERE key = ?", (answer_checksum(key, text, usage), key))
+        if schema == "1":
+            if "checksum" not in columns:
+                self._db.execute("ALTER TABLE responses ADD COLUMN checksum TEXT")
+            rows = self._db.execute("SELECT key, text, usage FROM responses").fetchall()
+            for key, text, usage in rows:
+                self._db.execute("UPDATE responses SET checksum = ? WHERE key = ?", (answer_checksum(key, text, usage), key))
+        for column in ("run", "fingerprint"):
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE responses ADD COLUMN {column} TEXT")
         self._db.execute("DELETE FROM claims")  # written by processes of the old version, all gone by now
         self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
 
@@ -237,8 +255,9 @@ class ResponseStore:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, text, usage, latency, checksum in self._db.execute(
-                    f"SELECT key, text, usage, latency, checksum FROM responses WHERE key IN ({marks})", chunk
+                for key, text, usage, latency, checksum, created, run, fingerprint in self._db.execute(
+                    "SELECT key, text, usage, latency, checksum, created, run, fingerprint "
+                    f"FROM responses WHERE key IN ({marks})", chunk
                 ):
                     if checksum != answer_checksum(key, text, usage):
                         raise StoreError(
@@ -250,7 +269,8 @@ class ResponseStore:
                     except ValueError:
                         parsed_usage = None  # cannot happen with a matching checksum; be safe anyway
                     # redacted again: a store written before a secret was known must not leak it into reports
-                    found[key] = Response(text=redact(text), usage=parsed_usage, latency_s=latency, cached=True)
+                    found[key] = Response(text=redact(text), usage=parsed_usage, latency_s=latency, cached=True,
+                                          fingerprint=fingerprint, stored_at=created, stored_run=run)
         return found
 
     def put(self, key: str, model_identity: str, response: Response) -> None:
@@ -263,9 +283,10 @@ class ResponseStore:
         text = redact(text)  # no secret the run knows is ever written (pytest_mmtrust.redaction)
         with self._errors("storing an answer"), self._transaction():
             self._db.execute(
-                "INSERT OR REPLACE INTO responses (key, model, text, usage, latency, created, checksum) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key, model_identity, text, usage, response.latency_s, time.time(), answer_checksum(key, text, usage)),
+                "INSERT OR REPLACE INTO responses (key, model, text, usage, latency, created, checksum, run, fingerprint) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, model_identity, text, usage, response.latency_s, time.time(), answer_checksum(key, text, usage),
+                 self.run, response.fingerprint),
             )
             self._db.execute("DELETE FROM claims WHERE key = ?", (key,))
 
@@ -438,20 +459,23 @@ class _Transaction:
 class MemoryStore:
     """The store used with ``--mmtrust-no-store`` in a single process: answers live for one run."""
 
-    def __init__(self) -> None:
+    def __init__(self, run: str | None = None) -> None:
         self._answers: dict[str, Response] = {}
         self._lock = threading.Lock()
         self.path = None
+        self.run = run
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Response]:
         with self._lock:
-            return {k: Response(text=r.text, usage=r.usage, latency_s=r.latency_s, cached=True)
+            return {k: Response(text=r.text, usage=r.usage, latency_s=r.latency_s, cached=True, fingerprint=r.fingerprint,
+                                stored_at=r.stored_at, stored_run=r.stored_run)
                     for k in keys if (r := self._answers.get(k)) is not None}
 
     def put(self, key: str, model_identity: str, response: Response) -> None:
         if response.ok:
             with self._lock:
-                self._answers[key] = response
+                self._answers[key] = Response(text=response.text, usage=response.usage, latency_s=response.latency_s,
+                                              fingerprint=response.fingerprint, stored_at=time.time(), stored_run=self.run)
 
     def discard(self, keys: Iterable[str]) -> None:
         with self._lock:
@@ -512,7 +536,7 @@ def merge_stores(target: Path, sources: Iterable[Path]) -> int:
             raise StoreError(f"{source}: no such store file to merge")
     store = ResponseStore(target)
     added = 0
-    columns = "key, model, text, usage, latency, created, checksum"
+    columns = "key, model, text, usage, latency, created, checksum, run, fingerprint"
     try:
         for source in sources:
             other = ResponseStore(source)
@@ -524,7 +548,7 @@ def merge_stores(target: Path, sources: Iterable[Path]) -> int:
                 other.close()
             with store._transaction():
                 for row in rows:
-                    cursor = store._db.execute(f"INSERT OR IGNORE INTO responses ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+                    cursor = store._db.execute(f"INSERT OR IGNORE INTO responses ({columns}) VALUES ({', '.join('?' * len(row))})", row)
                     added += cursor.rowcount
     finally:
         store.close()

@@ -56,13 +56,22 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """What came back. ``error`` is set (and ``text`` is None) when the call failed for good."""
+    """What came back. ``error`` is set (and ``text`` is None) when the call failed for good.
+
+    ``fingerprint`` is what the server said about the model that answered (an OpenAI-style
+    ``system_fingerprint``), when it says anything. An answer read from the response store has
+    ``cached`` set, with ``stored_at`` (Unix time) and ``stored_run`` (the id of the run that
+    asked for it; None for answers stored before runs had ids).
+    """
 
     text: str | None
     error: str | None = None
     usage: Mapping[str, float] | None = None
     latency_s: float | None = None
     cached: bool = False
+    fingerprint: str | None = None
+    stored_at: float | None = None
+    stored_run: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from pytest_mmtrust.errors import StoreError
-from pytest_mmtrust.store import MemoryStore, ResponseStore, cache_key, merge_stores
+from pytest_mmtrust.store import MemoryStore, ResponseStore, answer_checksum, cache_key, merge_stores
 from pytest_mmtrust.values import GenerationParams, Request, Response
 
 
@@ -224,3 +225,42 @@ def test_a_store_that_cannot_be_created_in_a_read_only_folder_is_not_called_dama
             ResponseStore(folder / "s.sqlite")
     message = str(info.value)
     assert "cannot create the response store" in message and "writable" in message and "delete" not in message
+
+
+@pytest.mark.parametrize("make", [lambda path, run: ResponseStore(path, run=run), lambda path, run: MemoryStore(run=run)])
+def test_each_answer_remembers_when_and_by_which_run_it_was_stored(tmp_path: Path, make) -> None:
+    store = make(tmp_path / "s.sqlite", "run-1")
+    before = time.time()
+    store.put("k", "m", Response(text="x", fingerprint="fp_abc"))
+    found = store.get_many(["k"])["k"]
+    assert found.cached and found.stored_run == "run-1" and found.fingerprint == "fp_abc"
+    assert before - 1 <= (found.stored_at or 0) <= time.time() + 1
+    store.close()
+
+
+def test_a_store_of_schema_2_gains_runs_and_keeps_its_answers(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    ResponseStore(path).close()
+    db = sqlite3.connect(path)  # make it look like a schema-2 store with one answer
+    db.executescript(
+        """
+        DROP TABLE responses;
+        CREATE TABLE responses (key TEXT PRIMARY KEY, model TEXT NOT NULL, text TEXT NOT NULL,
+                                usage TEXT, latency REAL, created REAL NOT NULL, checksum TEXT);
+        UPDATE meta SET value = '2' WHERE key = 'schema';
+        """
+    )
+    db.execute("INSERT INTO responses VALUES ('k1', 'm', 'old', NULL, 0.1, 12.0, ?)", (answer_checksum("k1", "old", None),))
+    db.commit()
+    db.close()
+    store = ResponseStore(path, run="new-run")
+    old = store.get_many(["k1"])["k1"]
+    assert old.text == "old" and old.stored_at == 12.0 and old.stored_run is None
+    store.put("k2", "m", Response(text="new"))
+    assert store.get_many(["k2"])["k2"].stored_run == "new-run"
+    store.close()
+    merged = tmp_path / "all.sqlite"
+    merge_stores(merged, [path])
+    again = ResponseStore(merged)
+    assert again.get_many(["k2"])["k2"].stored_run == "new-run"  # merging keeps where answers came from
+    again.close()

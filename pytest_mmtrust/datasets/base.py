@@ -2,9 +2,15 @@
 
 Why generate instead of committing images: the generators are the bundled data. They are
 deterministic, so the same version always yields byte-identical files, and an installed plugin
-carries them without shipping megabytes of PNGs. The output is written once per version into
-the cache folder (``.mmtrust/datasets/<task>-v<version>/``) and read back from there, so a
-rerun pays only for reading a small JSONL manifest.
+carries them without shipping megabytes of PNGs. The output is written once into the cache
+folder (``.mmtrust/datasets/<task>-v<version>-<source>/``) and read back from there, so a rerun
+pays only for reading a small JSONL manifest.
+
+The folder is keyed by the version *and* a hash of the generator's module file
+(:mod:`pytest_mmtrust.sources`): editing a generator without bumping ``version`` generates the
+set again instead of reusing what the old code made. (A helper module the generator imports is
+not hashed; bump the version when you change one.) A generator with no source file (built in a
+REPL) is keyed by its version alone.
 
 The materialisation is safe when several pytest-xdist workers reach it at once: each builds
 into its own temporary folder and the first ``os.replace`` wins; the others throw theirs away.
@@ -21,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import DataError
+from ..sources import source_files, source_fingerprint
 from ..values import Case
 from .upstream_files import check_inside, image_path, json_type, parse_json_line, reading_data_folder
 
@@ -53,8 +60,10 @@ class Dataset:
         return cases
 
     def materialise(self, cache_dir: Path) -> Path:
-        """Generate the bundled set into the cache once; return its folder."""
-        folder = Path(cache_dir) / f"{safe_name(self.name)}-v{self.version}"
+        """Generate the bundled set into the cache once per version and generator source; return its folder."""
+        source = source_fingerprint(source_files(self.generate))
+        suffix = f"-{source[:12]}" if source else ""
+        folder = Path(cache_dir) / f"{safe_name(self.name)}-v{self.version}{suffix}"
         if (folder / MANIFEST).is_file():
             return folder
         folder.parent.mkdir(parents=True, exist_ok=True)

@@ -111,6 +111,7 @@ class APIModel:
         self._next_base = itertools.count()
         self._lock = threading.Lock()
         self._warm = False
+        self._identity: str | None = None
 
     def _default_key(self) -> str | None:
         """None lets litellm read the provider's environment variable; a placeholder otherwise."""
@@ -126,10 +127,32 @@ class APIModel:
         return ",".join(self.api_bases) if self.api_bases else None
 
     def identity(self) -> str:
-        """Name and API base(s), never the key. Bases are sorted: adding order does not matter."""
+        """Name and API base(s), never the key, and the server's model card when it lists one.
+
+        Bases are sorted: adding order does not matter. The card (``root``, ``parent``,
+        ``max_model_len`` of the served model, see :mod:`.server_card`) is read once, on the
+        first call, so a new checkpoint served under the same name gets new store keys.
+        """
+        if self._identity is None:
+            card = self._server_card()
+            self._identity = self._plain_identity() + (f"#server={card}" if card else "")
+        return self._identity
+
+    def _plain_identity(self) -> str:
         if not self.api_bases:
             return self.name
         return f"{self.name}@{','.join(sorted(redact_url(base) for base in self.api_bases))}"
+
+    def _server_card(self) -> str | None:
+        """The fingerprint of the served model's card at every base (None without bases or cards)."""
+        if not self.api_bases:
+            return None
+        from .server_card import card_fingerprint, read_model_card, served_name
+
+        provider = self.name.split("/", 1)[0]
+        key = self._api_key or os.environ.get(f"{provider.upper().replace('-', '_')}_API_KEY")
+        name = served_name(self.name)
+        return card_fingerprint([read_model_card(base, name, key, timeout=min(5.0, self.timeout)) for base in self.api_bases])
 
     def _pick_base(self) -> str | None:
         if not self.api_bases:
@@ -209,7 +232,9 @@ class APIModel:
         if isinstance(content, list):  # some providers return typed parts
             content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
         text = "" if content is None else valid_unicode(str(content))
-        return Response(text=text, usage=_usage(raw), latency_s=latency)
+        fingerprint = getattr(raw, "system_fingerprint", None)
+        return Response(text=text, usage=_usage(raw), latency_s=latency,
+                        fingerprint=fingerprint if isinstance(fingerprint, str) and fingerprint else None)
 
     def _where(self, api_base: str | None) -> str:
         return f"{self.name} at {redact_url(api_base)}" if api_base else self.name
@@ -232,7 +257,7 @@ class APIModel:
         return None
 
     def __repr__(self) -> str:
-        return f"APIModel({self.identity()!r})"
+        return f"APIModel({self._plain_identity()!r})"
 
 
 # ----- requests --------------------------------------------------------------------------------

@@ -177,12 +177,12 @@ def delta_chart(bars: Sequence[DeltaBar], width: int = 900) -> str:
         body.append(_text(left - 8, mid + 4, _clip(bar.label, 44), "end"))
         start, end = sorted((x(0), x(bar.delta)))
         tip = f"{bar.label}: Δ {bar.delta:+.3f}" + (f" [{bar.ci[0]:+.3f}, {bar.ci[1]:+.3f}]" if bar.ci else "")
-        tip += " (significant)" if bar.significant else ""
+        tip += " (regressed)" if bar.significant else ""
         body.append(f"<rect class='mark delta' x='{start:.1f}' y='{y + 5}' width='{max(end - start, 1):.1f}' "
                     f"height='{row - 10}' fill='{bar.colour}' fill-opacity='0.8'><title>{escape(tip)}</title></rect>")
         if bar.ci:
             body.append(_whisker(x(bar.ci[0]), x(bar.ci[1]), mid))
-        label = signed(bar.delta) + (" significant" if bar.significant else "")
+        label = signed(bar.delta) + (" regressed" if bar.significant else "")
         body.append(_text(left + span + 8, mid + 4, label, fill="#c62828" if bar.worse and bar.significant else MUTED))
     return _svg("baseline-deltas", width, height, "Change against the baseline with 95% interval", body)
 

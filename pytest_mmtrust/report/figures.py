@@ -24,6 +24,7 @@ VERDICT_COLOURS = {
     "fail": "#c62828",
     "incomplete": "#ef8f00",
     "ungated": "#546e7a",
+    "warning": "#ef8f00",
 }
 BETTER_COLOUR = "#2e7d32"
 WORSE_COLOUR = "#c62828"
@@ -159,7 +160,10 @@ def condition_tasks(summary: RunSummary) -> list[TaskResult]:
 
 
 def run_verdict(summary: RunSummary) -> tuple[str, str]:
-    """The run in one phrase and its status word (``fail``, ``incomplete``, ``ungated``, ``pass``)."""
+    """The run in one phrase and its status word (``fail``, ``incomplete``, ``warning``, ``ungated``,
+    ``pass``). ``warning``: no gate failed, but the run has a warning a reader must not miss (a
+    baseline compared with its own answers, or one that could not be compared for some tasks):
+    such a run is never reported as a clean pass."""
     failed = summary.failed
     gated = sum(1 for t in summary.tasks if t.threshold is not None or t.decision.baseline_value is not None)
     if failed:
@@ -167,9 +171,19 @@ def run_verdict(summary: RunSummary) -> tuple[str, str]:
     incomplete = [t for t in summary.tasks if t.decision.verdict == "incomplete"]
     if incomplete:
         return "incomplete", f"{len(incomplete)} task(s) incomplete ({', '.join(t.id for t in incomplete)}), no gate failed"
+    if summary.warnings:
+        passed = f"all {gated} gates passed" if gated else f"{len(summary.tasks)} task(s) measured, none gated"
+        return "warning", f"{passed}, but {summary.warnings[0].split('. ')[0]}" + (
+            f" (and {len(summary.warnings) - 1} more warning(s))" if len(summary.warnings) > 1 else "")
     if gated == 0:
         return "ungated", f"{len(summary.tasks)} task(s) measured, none gated"
     return "pass", f"all {gated} gates passed"
+
+
+def verdict_word(task: TaskResult) -> str:
+    """The verdict as every report writes it: ``FAIL`` in capitals, the others as they are."""
+    verdict = task.decision.verdict
+    return verdict.upper() if verdict == "fail" else verdict
 
 
 def regressed(task: TaskResult) -> bool:

@@ -22,6 +22,16 @@ def signed(value: float | None, digits: int = 3) -> str:
     return "—" if value is None else f"{value:+.{digits}f}"
 
 
+def unscorable_text(task: object) -> str:
+    """``unscorable: 12 of 180 answers (7%: UNRATED 12), counted as the rating 0``."""
+    count = getattr(task, "unscorable", 0)
+    total = len(getattr(task, "records", ())) or count
+    words = ", ".join(f"{word} {n}" for word, n in sorted(getattr(task, "unscorable_outcomes", {}).items()))
+    share = f"{count / total:.0%}" if total else "—"
+    rule = getattr(task, "unscorable_rule", "")
+    return f"unscorable: {count} of {total} answers ({share}{': ' + words if words else ''})" + (f", {rule}" if rule else "")
+
+
 def gate_text(threshold: object | None) -> str:
     if threshold is None:
         return "—"

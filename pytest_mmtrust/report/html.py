@@ -25,7 +25,7 @@ from ..records import ScoreRecord
 from ..redaction import redact
 from ..safe_text import for_html as escape  # secrets blanked, controls visible, HTML-escaped
 from ..summary import RunSummary, TaskResult
-from .cases import excerpt, is_failing
+from .cases import baseline_outcome, excerpt, is_failing, newly_failing
 from .charts import aspect_chart, condition_chart, delta_chart, task_chart
 from .figures import (
     ASPECT_TITLES,
@@ -37,7 +37,7 @@ from .figures import (
     run_verdict,
     task_bars,
 )
-from .format import ARROWS, gate_text, interval, number, signed
+from .format import ARROWS, gate_text, interval, number, signed, unscorable_text
 from .usage import run_usage, usage_line
 
 PROMPT_CHARS = 400
@@ -87,7 +87,7 @@ def render_html(
     if deltas:
         sections.append(_section("baseline", "Against the baseline", [
             "<p class='note'>Current − baseline with its 95% interval; red where the change is for the "
-            "worse (for lower-is-better metrics a rise is worse). “significant”: the interval excludes 0.</p>",
+            "worse (for lower-is-better metrics a rise is worse). “regressed”: significantly worse, by the regression test.</p>",
             delta_chart(deltas),
         ]))
     with_conditions = condition_tasks(summary)
@@ -99,15 +99,19 @@ def render_html(
     sections.append(_section("cases", "Cases", [_cases(summary, thumbnails, max_cases_per_task, max_images_per_task)]))
     usage = usage_line(run_usage(summary))
     totals = f"{len(summary.tasks)} tasks · {summary.n_items:,} cases scored · {summary.n_cached:,} cached"
+    reused = summary.reuse.line()
     return "".join([
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>mmtrust report — {escape(summary.model)}</title><style>{STYLE}</style></head><body>",
+        f"<title>mmtrust report — {escape(summary.model_label)}</title><style>{STYLE}</style></head><body>",
         "<header>",
-        f"<h1>mmtrust report <span class='model'>{escape(summary.model)}</span></h1>",
+        f"<h1>mmtrust report <span class='model'>{escape(summary.model_label)}</span></h1>",
         f"<p class='verdict {status}' id='verdict'>{escape(verdict)}</p>",
         f"<p class='totals'>{escape(totals)}</p>",
         f"<p class='totals' id='usage'>{escape(usage)}</p>" if usage else "",
+        f"<p class='totals' id='reused'>{escape(reused)}</p>" if reused else "",
+        "".join(f"<p class='note run-note'>note: {escape(n)}</p>" for n in summary.notes),
+        "".join(f"<p class='warning'>⚠ {escape(w)}</p>" for w in summary.warnings),
         "<nav>" + " · ".join(f"<a href='#{s}'>{t}</a>" for s, t in _NAV if s in present) + "</nav>",
         "</header><main>",
         *sections,
@@ -143,14 +147,23 @@ def _task_table(summary: RunSummary) -> str:
         cells = [
             escape(task.id), escape(task.name), escape(ASPECT_TITLES.get(task.aspect, task.aspect)),
             escape(f"{task.metric.name} {ARROWS[task.metric.direction]}"), number(task.value.value),
-            interval(task.value), f"{task.value.n}/{task.n_expected}", escape(gate_text(task.threshold)),
-            number(task.decision.baseline_value), signed(task.decision.delta),
+            interval(task.value), f"{task.value.n}/{task.n_expected}" + (
+                f"<div class='reason' title='{escape(unscorable_text(task))}'>{task.unscorable} unscorable</div>"
+                if task.unscorable else ""), escape(gate_text(task.threshold)),
+            _baseline_cell(task), signed(task.decision.delta),
             interval(ci=task.decision.delta_ci, digits=3), _badge(task) + reasons, escape(task.evaluator or "—"),
         ]
         rows.append(f"<tr data-task='{escape(task.id)}' class='verdict-{escape(task.decision.verdict)}'>"
                     + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return ("<table class='tasks' id='task-table'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _baseline_cell(task: TaskResult) -> str:
+    problem = task.decision.baseline_problem
+    if problem:
+        return f"<span class='not-compared' title='{escape(problem)}'>not compared</span><div class='reason'>{escape(problem)}</div>"
+    return number(task.decision.baseline_value)
 
 
 def _cases(summary: RunSummary, thumbnails: "Thumbnails", max_rows: int, max_images: int) -> str:
@@ -162,27 +175,33 @@ def _cases(summary: RunSummary, thumbnails: "Thumbnails", max_rows: int, max_ima
         " <span id='case-count'></span></div>"
     )
     rows, notes = [], []
+    compared = any(task.baseline is not None for task in summary.tasks)
     for task in summary.tasks:
         flags = [is_failing(task, r) for r in task.records]
-        ordered = [(r, True) for r, bad in zip(task.records, flags) if bad]
+        new = [newly_failing(task, r) if bad else False for r, bad in zip(task.records, flags)]
+        ordered = [(r, True) for r, bad, fresh in zip(task.records, flags, new) if fresh]
+        ordered += [(r, True) for r, bad, fresh in zip(task.records, flags, new) if bad and not fresh]
         ordered += [(r, False) for r, bad in zip(task.records, flags) if not bad]
         shown = ordered[:max_rows]
         if len(task.records) > len(shown):
-            notes.append(f"{task.id}: {len(shown)} of {len(task.records)} cases listed (failing first)")
+            first = "newly failing, then failing first" if task.baseline is not None else "failing first"
+            notes.append(f"{task.id}: {len(shown)} of {len(task.records)} cases listed ({first})")
         embedded = 0
         for record, failing in shown:
-            row, used = _case_row(task, record, failing, thumbnails, max_images - embedded)
+            row, used = _case_row(task, record, failing, thumbnails, max_images - embedded, compared)
             rows.append(row)
             embedded += used
-    head = ("task", "case", "condition", "outcome", "score", "image", "prompt", "response")
+    head = ("task", "case", "condition", "outcome", *(("baseline",) if compared else ()), "score", "image", "prompt",
+            "response")
     note = "".join(f"<p class='note'>{escape(n)}</p>" for n in notes)
     return (controls + note + "<table class='cases' id='case-table'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def _case_row(task: TaskResult, record: ScoreRecord, failing: bool, thumbnails: "Thumbnails",
-              allowed: int) -> tuple[str, int]:
-    """The row's HTML and how many thumbnails it embedded (at most ``allowed``)."""
+              allowed: int, compared: bool = False) -> tuple[str, int]:
+    """The row's HTML and how many thumbnails it embedded (at most ``allowed``); with
+    ``compared``, a baseline column (the case's outcome in the baseline, marked when new)."""
     images = []
     used = 0
     for path in record.images:
@@ -195,13 +214,18 @@ def _case_row(task: TaskResult, record: ScoreRecord, failing: bool, thumbnails: 
             images.append(f"<span class='image-name'>{name}</span>")
     answer = f"error: {record.error}" if record.error else record.response
     score = "—" if record.value is None else f"{record.value:g}"
+    fresh = failing and newly_failing(task, record)
+    before = []
+    if compared:
+        word = baseline_outcome(task, record)
+        before = [escape(word or "—") + (" <span class='badge' style='background:#c62828'>new</span>" if fresh else "")]
     cells = [
         escape(task.id), escape(record.case), escape(record.condition or "—"),
-        f"<span class='outcome{' bad' if failing else ''}'>{escape(record.outcome)}</span>", score,
+        f"<span class='outcome{' bad' if failing else ''}'>{escape(record.outcome)}</span>", *before, score,
         "".join(images) or "—", f"<div class='text'>{escape(excerpt(record.prompt, PROMPT_CHARS))}</div>",
         f"<div class='text'>{escape(excerpt(answer, RESPONSE_CHARS))}</div>",
     ]
-    row_class = " class='failing'" if failing else ""
+    row_class = " class='failing newly-failing'" if fresh else " class='failing'" if failing else ""
     row = (f"<tr data-task='{escape(task.id)}' data-failing='{1 if failing else 0}'{row_class}>"
            + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return row, used
@@ -242,7 +266,8 @@ h1{font-size:22px;margin:8px 0}h1 .model{font-family:ui-monospace,monospace;font
 h2{font-size:18px;border-bottom:1px solid var(--line);padding-bottom:4px;margin-top:28px}
 .verdict{font-size:16px;font-weight:600;padding:8px 12px;border-radius:6px;color:#fff;display:inline-block;margin:4px 0}
 .verdict.pass{background:var(--good)}.verdict.fail{background:var(--bad)}
-.verdict.incomplete{background:#ef8f00}.verdict.ungated{background:#546e7a}
+.verdict.incomplete,.verdict.warning{background:#ef8f00}.verdict.ungated{background:#546e7a}
+.warning{background:#fff4e5;border-left:4px solid #ef8f00;padding:6px 10px;margin:6px 0;font-weight:600}
 .totals,.note{color:var(--muted);margin:4px 0}nav a{color:#0969da}
 table{border-collapse:collapse;width:100%;margin:8px 0}
 th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}

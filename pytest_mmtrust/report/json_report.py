@@ -1,11 +1,17 @@
 """The JSON report (``--mmtrust-json``): a documented schema, stable keys.
 
-Schema 1, top level: ``schema``, ``model``, ``tasks`` (list), ``totals``, ``timing`` (the only
-part that changes between identical runs). Per task: ``id``, ``name``, ``aspect``, ``metric``,
+Schema 1, top level: ``schema``, ``model``, ``model_version``, ``model_identity`` (what the
+response store keyed the answers by), ``scoring`` (the scoring profile), ``tasks`` (list), ``totals``, ``reused`` (answers reused
+from the store: ``answers``, ``of``, ``first_stored``, ``last_stored`` (UTC), ``runs``,
+``unknown_run``), ``baseline`` (the baseline file compared with, or null), ``notes`` (how the run
+differs from its baseline), ``warnings`` (what a reader must not miss), ``timing`` (the only
+part that changes between identical runs: ``started``, ``duration_s``, ``run_id``). Per task: ``id``, ``name``, ``aspect``, ``metric``,
 ``direction``, ``value``, ``ci``, ``n``, ``n_expected``, ``gate``, ``baseline``, ``delta``,
-``delta_ci``, ``verdict``, ``reasons``, the baseline test (``significant``, ``test``,
+``delta_ci``, ``verdict``, ``reasons``, ``baseline_problem`` (why the baseline could not be
+compared with this task, or null), the baseline test (``significant``, ``test``,
 ``p_value``, ``p_adjusted`` (Holm), ``alpha``, ``alpha_adjusted``, ``n_paired``), ``epochs``,
-``interval`` (how the CI was computed), ``evaluator``, ``conditions`` (per image condition:
+``interval`` (how the CI was computed), ``evaluator``, ``unscorable`` (answers the evaluator
+could not score: ``count``, ``share``, ``outcomes``, ``rule`` — how the metric counted them), ``conditions`` (per image condition:
 value, ci, n, delta, delta_ci, method, p_value, n_paired), ``outcomes`` (counts per outcome word), ``cached``, ``usage``.
 ``mllmguard`` (when MLLMGuard tasks ran): ASD and PAR with intervals per dimension, per
 language and overall (see :func:`pytest_mmtrust.mllmguard.aggregate.aggregate`). Top-level ``usage`` has the run's tokens and cost: ``total`` (spent on this run's calls and
@@ -42,6 +48,7 @@ def task_json(task: TaskResult) -> dict[str, Any]:
         "delta_ci": list(task.decision.delta_ci) if task.decision.delta_ci else None,
         "verdict": task.decision.verdict,
         "reasons": list(task.decision.reasons),
+        "baseline_problem": task.decision.baseline_problem,
         "significant": task.decision.significant,
         "test": task.decision.test,
         "p_value": task.decision.p_value,
@@ -52,6 +59,12 @@ def task_json(task: TaskResult) -> dict[str, Any]:
         "epochs": task.epochs,
         "interval": task.value.extra.get("interval"),
         "evaluator": task.evaluator,
+        "unscorable": {
+            "count": task.unscorable,
+            "share": task.unscorable / len(task.records) if task.records else None,
+            "outcomes": dict(task.unscorable_outcomes),
+            "rule": task.unscorable_rule,
+        },
         "conditions": [
             {
                 "condition": c.condition,
@@ -73,11 +86,14 @@ def task_json(task: TaskResult) -> dict[str, Any]:
     }
 
 
-def report_json(summary: RunSummary, timing: dict[str, float] | None = None) -> dict[str, Any]:
+def report_json(summary: RunSummary, timing: dict[str, Any] | None = None) -> dict[str, Any]:
     tasks = [task_json(t) for t in summary.tasks]
     out = {
         "schema": SCHEMA,
         "model": summary.model,
+        "model_version": summary.model_version,
+        "model_identity": summary.identity,
+        "scoring": summary.scoring,
         "tasks": tasks,
         "totals": {
             "tasks": len(summary.tasks),
@@ -86,6 +102,10 @@ def report_json(summary: RunSummary, timing: dict[str, float] | None = None) -> 
             "failed_gates": [t.id for t in summary.failed],
         },
         "usage": usage_json(summary),
+        "reused": summary.reuse.to_json(),
+        "baseline": summary.baseline_path,
+        "notes": list(summary.notes),
+        "warnings": list(summary.warnings),
         "timing": timing or {},
     }
     if any(t["id"].startswith("G.") for t in tasks):
@@ -95,7 +115,7 @@ def report_json(summary: RunSummary, timing: dict[str, float] | None = None) -> 
     return out
 
 
-def write_json(path: Path, summary: RunSummary, timing: dict[str, float] | None = None) -> None:
+def write_json(path: Path, summary: RunSummary, timing: dict[str, Any] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     text = json.dumps(report_json(summary, timing), indent=2, sort_keys=False, ensure_ascii=False, default=str)

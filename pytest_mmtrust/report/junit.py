@@ -10,7 +10,8 @@ synthetic test ``mmtrust::gate[S.4]``; the plugin's controller hands them to
 
 ``mmtrust_task``, ``mmtrust_metric``, ``mmtrust_direction``, ``mmtrust_value``, ``mmtrust_ci``
 (``"0.87,0.94"``), ``mmtrust_n``, ``mmtrust_gate``, ``mmtrust_baseline``, ``mmtrust_delta``,
-``mmtrust_verdict`` (empty string where a number does not apply).
+``mmtrust_verdict``, ``mmtrust_baseline_problem`` (why a given baseline could not be compared
+with the task) (empty string where a number or reason does not apply).
 
 Outcome: ``fail`` → a failing testcase whose message is the gate's reasons (skipped instead,
 with the reasons, under ``--mmtrust-report-only``: reported, not failing); ``incomplete`` →
@@ -55,6 +56,7 @@ def gate_properties(task: TaskResult) -> list[tuple[str, object]]:
         ("mmtrust_baseline", "" if task.decision.baseline_value is None else round(task.decision.baseline_value, 6)),
         ("mmtrust_delta", "" if task.decision.delta is None else round(task.decision.delta, 6)),
         ("mmtrust_verdict", task.decision.verdict),
+        ("mmtrust_baseline_problem", task.decision.baseline_problem or ""),
     ]
     return [(name, for_xml(item) if isinstance(item, str) else item) for name, item in properties]
 

@@ -21,14 +21,14 @@ from ..metrics import ConditionDelta
 from ..redaction import redact
 from ..safe_text import for_html, for_markdown, for_markdown_code
 from ..summary import RunSummary, TaskResult
-from .cases import excerpt, failing_records, image_names
+from .cases import baseline_outcome, excerpt, failing_records, image_names, newly_failing
 from .figures import ASPECT_TITLES, regressed, run_verdict
 from .format import ARROWS, gate_text, interval, number, signed
 from .usage import run_usage, usage_line
 
 MARKER = "<!-- pytest-mmtrust report -->"
 COMMENT_LIMIT = 65_000
-HEADLINE_ICONS = {"fail": "❌", "incomplete": "⚠️", "ungated": "➖", "pass": "✅"}
+HEADLINE_ICONS = {"fail": "❌", "incomplete": "⚠️", "warning": "⚠️", "ungated": "➖", "pass": "✅"}
 VERDICT_ICONS = {"pass": "✅ pass", "fail": "❌ FAIL", "incomplete": "⚠️ incomplete", "ungated": "➖ ungated"}
 PROMPT_CHARS = 160
 RESPONSE_CHARS = 240
@@ -57,6 +57,10 @@ def _render(summary: RunSummary, max_examples: int, dropped: bool) -> str:
     lines = [MARKER, headline(summary), ""]
     lines.append(_totals(summary))
     lines.append("")
+    for warning in summary.warnings:
+        lines += [f"> ⚠️ **Warning:** {_inline(warning)}", ""]
+    for note in summary.notes:
+        lines += [f"> Note: {_inline(note)}", ""]
     attention = attention_tasks(summary)
     if attention:
         lines += ["### Failed and regressed gates", ""]
@@ -93,7 +97,7 @@ def _render(summary: RunSummary, max_examples: int, dropped: bool) -> str:
 def headline(summary: RunSummary) -> str:
     """One line: ❌/⚠️/➖/✅, how many gates failed and which, and the model."""
     status, text = run_verdict(summary)
-    return f"## {HEADLINE_ICONS[status]} mmtrust: {text} — `{_code(summary.model)}`"
+    return f"## {HEADLINE_ICONS[status]} mmtrust: {_inline(text)} — `{_code(summary.model_label)}`"
 
 
 def attention_tasks(summary: RunSummary) -> list[TaskResult]:
@@ -111,6 +115,9 @@ def _totals(summary: RunSummary) -> str:
     usage = usage_line(run_usage(summary))
     if usage:
         parts.append(usage)
+    reused = summary.reuse.line()
+    if reused:
+        parts.append(reused)
     return "<sub>" + " · ".join(for_html(p) for p in parts) + "</sub>"
 
 
@@ -132,11 +139,21 @@ def _verdict(task: TaskResult) -> str:
     return text
 
 
+def _baseline_cell(task: TaskResult) -> str:
+    problem = task.decision.baseline_problem
+    return f"not compared: {problem}" if problem else number(task.decision.baseline_value)
+
+
+def _n_cell(task: TaskResult) -> str:
+    cell = f"{task.value.n}/{task.n_expected}"
+    return f"{cell} ({task.unscorable} unscorable)" if task.unscorable else cell
+
+
 def _task_row(task: TaskResult) -> tuple[str, ...]:
     return (
         task.id, task.name, _metric(task), number(task.value.value), interval(task.value),
-        f"{task.value.n}/{task.n_expected}", gate_text(task.threshold),
-        number(task.decision.baseline_value), signed(task.decision.delta), _verdict(task),
+        _n_cell(task), gate_text(task.threshold),
+        _baseline_cell(task), signed(task.decision.delta), _verdict(task),
     )
 
 
@@ -169,21 +186,33 @@ def _examples(summary: RunSummary, max_examples: int) -> list[str]:
         if not failing:
             continue
         shown = failing[:max_examples]
+        compared = task.baseline is not None
+        since = f"{sum(1 for r in failing if newly_failing(task, r))} newly failing since the baseline, " if compared else ""
         lines.append(
             f"<details><summary><b>{for_html(task.id)}</b> {for_html(task.name)} — "
-            f"{len(failing)} failing of {len(task.records)} (showing {len(shown)})</summary>"
+            f"{len(failing)} failing of {len(task.records)} ({since}showing {len(shown)})</summary>"
         )
         lines.append("")
         rows = []
         for record in shown:
             answer = f"error: {record.error}" if record.error else record.response
+            before = (_baseline_case(task, record),) if compared else ()
             rows.append((
-                record.case, record.outcome, excerpt(record.prompt, PROMPT_CHARS),
+                record.case, record.outcome, *before, excerpt(record.prompt, PROMPT_CHARS),
                 image_names(record.images), excerpt(answer, RESPONSE_CHARS),
             ))
-        lines += _table(("case", "outcome", "prompt", "image", "response"), rows)
+        header = ("case", "outcome", *(("baseline",) if compared else ()), "prompt", "image", "response")
+        lines += _table(header, rows)
         lines += ["", "</details>", ""]
     return lines
+
+
+def _baseline_case(task: TaskResult, record: object) -> str:
+    """The case's baseline outcome; ``CORRECT → WRONG (new)`` when it started failing."""
+    word = baseline_outcome(task, record)  # type: ignore[arg-type]
+    if newly_failing(task, record):  # type: ignore[arg-type]
+        return f"{word} → {record.outcome} (new)"  # type: ignore[attr-defined]
+    return word or "—"
 
 
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
@@ -200,3 +229,8 @@ def _cell(text: object) -> str:
 
 def _code(text: str) -> str:
     return for_markdown_code(text)
+
+
+def _inline(text: str) -> str:
+    """Plain text on one Markdown line: escaped for Markdown (no line breaks, no markup)."""
+    return for_markdown(text)

@@ -146,10 +146,10 @@ def _deltas(Figure: Any, summary: RunSummary) -> Any:
                         capsize=3, linewidth=1)
     ax.axvline(0, color="black", linewidth=1)
     ax.set_yticks(positions)
-    ax.set_yticklabels([b.label + (" *" if b.significant else "") for b in bars])
+    ax.set_yticklabels([b.label + (" *" if b.significant else "") for b in bars])  # * = regressed
     ax.invert_yaxis()
     ax.grid(axis="x", linestyle=":", alpha=0.6)
-    ax.set_title("Change against the baseline (95% interval; * significant)")
+    ax.set_title("Change against the baseline (95% interval; * regressed)")
     return figure
 
 

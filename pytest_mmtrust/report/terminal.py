@@ -8,27 +8,34 @@ from __future__ import annotations
 
 from ..safe_text import for_terminal
 from ..summary import RunSummary
-from .format import ARROWS, gate_text, interval, number, signed
+from .figures import regressed, verdict_word
+from .format import ARROWS, gate_text, interval, number, signed, unscorable_text
 from .usage import run_usage, usage_line
 
 COLUMNS = ("task", "name", "metric", "value", "95% CI", "n", "gate", "baseline", "Δ", "verdict")
 
 
 def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
-    """The header line, the table, per-condition lines and one line per failed gate."""
+    """The header lines, the table, per-condition lines, one line per failed gate and the warnings.
+
+    Header: the model (and its version), counts, then what the reader must know before the
+    numbers: answers reused from the store (how many, stored when, by which runs) and how this
+    run differs from its baseline (another model, version or fingerprint).
+    """
     n_tasks = len(summary.tasks)
     header = (
-        f"mmtrust: {summary.model} · {n_tasks} task{'s' if n_tasks != 1 else ''} · "
+        f"mmtrust: {summary.model_label} · {n_tasks} task{'s' if n_tasks != 1 else ''} · "
         f"{summary.n_items:,} cases scored · {summary.n_cached:,} cached"
     )
     if summary.n_items and summary.n_cached == summary.n_items:
         header += " (fully cached: no model calls)"
     usage = usage_line(run_usage(summary))
+    reused = summary.reuse.line()
     rows = [COLUMNS]
     for task in summary.tasks:
-        verdict = task.decision.verdict.upper() if task.decision.verdict == "fail" else task.decision.verdict
-        if task.decision.failed and task.decision.significant:
-            verdict += " (significant)"
+        verdict = verdict_word(task)
+        if regressed(task):
+            verdict += " (regressed)"
         rows.append((
             task.id,
             _clip(for_terminal(task.name), 30),
@@ -37,14 +44,18 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
             interval(task.value),
             f"{task.value.n}/{task.n_expected}",
             gate_text(task.threshold),
-            number(task.decision.baseline_value),
+            number(task.decision.baseline_value) if not task.decision.baseline_problem else "not compared",
             signed(task.decision.delta),
             verdict,
         ))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(COLUMNS))]
-    lines = [header] + ([usage] if usage else [])
+    lines = [header] + ([usage] if usage else []) + ([reused] if reused else [])
+    lines += [f"note: {note}" for note in summary.notes]
     for row in rows:
         lines.append("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+    for task in summary.tasks:
+        if task.unscorable:
+            lines.append(f"  {task.id} {unscorable_text(task)}")
     for task in summary.tasks:
         for cond in task.conditions:
             delta = "" if cond.delta is None else f"  Δ vs {task.conditions[0].condition} {signed(cond.delta)} {interval(ci=cond.delta_ci)}"
@@ -58,6 +69,7 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
     for task in summary.tasks:
         for reason in task.decision.reasons:
             lines.append(f"{task.decision.verdict.upper()}: {reason}")
+    lines += [f"WARNING: {warning}" for warning in summary.warnings]
     return [for_terminal(line) for line in lines]
 
 

@@ -90,7 +90,9 @@ class ScriptedOpenAIServer:
 
     ``fault(index, call)`` is asked before each answer (``index`` counts calls from 0, faulted
     ones included) and may return a :class:`Fault`; ``delay_s`` delays every request.
-    ``models`` is what ``GET /v1/models`` lists. ``calls`` records every well-formed
+    ``models`` is what ``GET /v1/models`` lists: names, or whole model cards (mappings with an
+    ``id``, e.g. vLLM's ``root`` and ``max_model_len``). ``system_fingerprint``, when set (also
+    later, between runs), is sent with every completion. ``calls`` records every well-formed
     chat call, in arrival order; read it after the requests you care about have returned.
     ``rejections`` holds the reason of every request answered 400 for breaking the contract
     (such calls are not in ``calls``).
@@ -108,13 +110,15 @@ class ScriptedOpenAIServer:
         *,
         fault: FaultFunction | None = None,
         delay_s: float = 0.0,
-        models: Sequence[str] = ("scripted",),
+        models: Sequence[str | Mapping[str, Any]] = ("scripted",),
         keep_alive: bool = False,
+        system_fingerprint: str | None = None,
     ) -> None:
         self.answer = answer
         self.fault = fault
         self.delay_s = delay_s
         self.models = tuple(models)
+        self.system_fingerprint = system_fingerprint
         self._lock = threading.Lock()
         self._calls: list[ChatCall] = []
         self._rejections: list[str] = []
@@ -210,7 +214,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         if self.path.rstrip("/") in ("/v1/models", "/models"):
             owner = self.server.owner
-            data = [{"id": name, "object": "model", "created": 0, "owned_by": "scripted"} for name in owner.models]
+            data = [
+                {"object": "model", "created": int(time.time()), "owned_by": "scripted", **card}
+                if isinstance(card, Mapping) else {"id": card, "object": "model", "created": 0, "owned_by": "scripted"}
+                for card in owner.models
+            ]
             self._send_json(200, {"object": "list", "data": data})
         else:
             self._send_error(404, f"no route GET {self.path}", "not_found_error")
@@ -236,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # the script's bug shows up as a server error, not a hang
             self._send_error(500, f"answer function raised {type(exc).__name__}: {exc}", "server_error")
             return
-        self._send_json(200, _completion(call, str(text), index))
+        self._send_json(200, _completion(call, str(text), index, owner.system_fingerprint))
 
     # ----- pieces ----------------------------------------------------------------------------
     def _apply_fault(self, fault: Fault) -> bool:
@@ -382,10 +390,12 @@ def _count_tokens(text: str) -> int:
     return len(text.split())
 
 
-def _completion(call: ChatCall, text: str, index: int) -> dict[str, Any]:
+def _completion(call: ChatCall, text: str, index: int, fingerprint: str | None = None) -> dict[str, Any]:
     prompt_tokens = _count_tokens(call.text) + _count_tokens(call.system or "")
     completion_tokens = _count_tokens(text)
+    extra = {"system_fingerprint": fingerprint} if fingerprint else {}
     return {
+        **extra,
         "id": f"chatcmpl-scripted-{index}",
         "object": "chat.completion",
         "created": int(time.time()),

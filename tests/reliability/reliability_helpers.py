@@ -21,6 +21,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 # Imported once here, before any in-process pytester run: pytester forgets the modules a run
 # imports first, so without this every run would import (and assertion-rewrite) them again.
 import litellm  # noqa: E402,F401
+
 import pytest_mmtrust.evaluators  # noqa: E402,F401
 import pytest_mmtrust.models.api  # noqa: E402,F401
 import pytest_mmtrust.plugin  # noqa: E402,F401
@@ -111,11 +112,13 @@ def read_report(path: Path) -> dict[str, Any]:
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
     """A JSON report without what may differ between two runs that computed the same results.
 
-    ``timing`` (timestamps and durations) and the counts of answers read back from the store
-    (``cached``, and usage split into spent/reused) — a resumed run reads some answers back.
+    ``timing`` (timestamps, durations, the run id) and the counts of answers read back from the
+    store (``cached``, ``reused``, and usage split into spent/reused) — a resumed run reads some
+    answers back.
     """
     report = json.loads(json.dumps(report))
     report.pop("timing", None)
+    report.pop("reused", None)
     report.get("totals", {}).pop("cached", None)
     report.pop("usage", None)
     for task in report.get("tasks", []):

@@ -299,7 +299,7 @@ OPTIONS: list[tuple[str, Callable[[Path], Any], str]] = [
     ("epochs 0", settings(epochs="0"), "--mmtrust-epochs: '0' must be at least 1"),
     ("max drop above 1", settings(**{"max-drop": "2"}), "--mmtrust-max-drop: '2' must be between 0 and 1"),
     ("data folder that does not exist", settings(data="missing-folder"), "--mmtrust-data missing-folder: no such folder"),
-    ("baseline of another schema", baseline({**GOOD_BASELINE, "schema": 99}), "baseline schema 99, this version reads schema 1"),
+    ("baseline of another schema", baseline({**GOOD_BASELINE, "schema": 99}), "baseline schema 99, this version reads schema 2 and older; a newer pytest-mmtrust wrote it"),
     ("a JSON report given as baseline", baseline({"schema": 1, "model": "m", "tasks": []}), "not a pytest-mmtrust baseline"),
     ("baseline that is not JSON", baseline("{oops"), "not a readable JSON baseline"),
     ("baseline that does not exist", lambda root: read_baseline(root / "nope.json"), "nope.json: file not found"),

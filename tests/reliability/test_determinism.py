@@ -1,6 +1,6 @@
 """Determinism: the same model, data and seed give byte-identical JSON reports.
 
-Only ``timing`` (a timestamp and a duration, a field of its own) may differ. The runs answer
+Only ``timing`` (a timestamp, a duration and the run id, a field of its own) may differ. The runs answer
 concurrently and in a different order each time (the server delays answers at random), over a
 suite with two image conditions so that per-condition values, deltas and their intervals are in
 the report too.
@@ -62,7 +62,7 @@ def test_two_api_runs_with_the_same_seed_write_the_same_json_report(
     data = json.loads(first)
     (task,) = data["tasks"]
     assert [c["condition"] for c in task["conditions"]] == ["none", "unrelated"] and task["ci"] is not None
-    assert set(json.loads(reports[0].read_text())["timing"]) == {"started", "duration_s"}
+    assert set(json.loads(reports[0].read_text())["timing"]) == {"started", "duration_s", "run_id"}
 
 
 MODEL = '''

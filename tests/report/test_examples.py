@@ -50,6 +50,50 @@ def test_workflow_parses_and_does_what_the_readme_says() -> None:
     assert steps[-1]["if"] == "steps.mmtrust.outcome == 'failure'"
 
 
+def test_workflow_keys_answers_and_cache_by_model_version() -> None:
+    """A pull request that changes the model must not restore (or reuse) the old model's answers."""
+    steps = next(iter(yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"].values()))["steps"]
+    names = [step.get("id") for step in steps]
+    assert names.index("version") < names.index("mmtrust")
+    version = "${{ steps.version.outputs.version }}"
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache"))
+    assert version in cache["with"]["key"]
+    assert all(version in line for line in cache["with"]["restore-keys"].strip().splitlines())
+    run = next(step for step in steps if step.get("id") == "mmtrust")
+    assert f'--mmtrust-model-version "{version}"' in run["run"]
+
+
+def _version(step: dict, folder: Path, **env: str) -> str:
+    bash = shutil.which("bash")
+    assert bash is not None
+    output = folder / "github_output"
+    output.write_text("")
+    full = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "GITHUB_SHA": "abc123",
+            "MMTRUST_MODEL_VERSION": "", "MMTRUST_MODEL_FILES": "model/ serving/", **env}
+    subprocess.run([bash, "-e", "-c", step["run"]], cwd=folder, env=full, check=True, capture_output=True, text=True)
+    (line,) = output.read_text().splitlines()
+    assert line.startswith("version=")
+    return line[len("version="):]
+
+
+@pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash")
+def test_the_workflow_version_changes_when_the_model_files_do(tmp_path: Path) -> None:
+    steps = next(iter(yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"].values()))["steps"]
+    step = next(step for step in steps if step.get("id") == "version")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(git + ["init", "-q"], cwd=tmp_path, check=True)
+    assert _version(step, tmp_path) == "commit-abc123"  # no model files: every commit is a version
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "weights.txt").write_text("checkpoint step 1000\n")
+    subprocess.run(git + ["add", "model"], cwd=tmp_path, check=True)
+    first = _version(step, tmp_path)
+    assert first.startswith("files-") and _version(step, tmp_path) == first
+    (tmp_path / "model" / "weights.txt").write_text("checkpoint step 2000\n")
+    subprocess.run(git + ["add", "model"], cwd=tmp_path, check=True)
+    assert _version(step, tmp_path) not in (first, "")
+    assert _version(step, tmp_path, MMTRUST_MODEL_VERSION="ckpt-7") == "ckpt-7"  # the variable wins
+
+
 def test_workflow_names_only_existing_options() -> None:
     text = WORKFLOW.read_text(encoding="utf-8")
     assert mmtrust_options(text) >= {"model", "md", "html", "plots", "json", "baseline"}

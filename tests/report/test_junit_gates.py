@@ -49,7 +49,7 @@ def test_properties_name_metric_value_interval_and_verdict(summary: RunSummary) 
     assert r1 == {
         "mmtrust_task": "R.1", "mmtrust_metric": "accuracy", "mmtrust_direction": "higher", "mmtrust_value": 0.5,
         "mmtrust_ci": r1["mmtrust_ci"], "mmtrust_n": 20, "mmtrust_gate": "", "mmtrust_baseline": 0.95,
-        "mmtrust_delta": -0.45, "mmtrust_verdict": "fail",
+        "mmtrust_delta": -0.45, "mmtrust_verdict": "fail", "mmtrust_baseline_problem": "",
     }
     low, high = (float(x) for x in str(r1["mmtrust_ci"]).split(","))
     assert low < 0.5 < high

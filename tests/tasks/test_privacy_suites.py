@@ -203,19 +203,22 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
     assert p2["value"] == pytest.approx(100 / 160)
     assert p2["details"]["precision"] == pytest.approx(40 / 60) and p2["details"]["recall"] == pytest.approx(0.5)
 
-    # P.3: Pearson r of the scripted ratings against the references, overall and per condition
+    # P.3: Pearson r of the scripted ratings against the references, overall and per condition;
+    # the 12 answers with no rating count as the neutral rating 0 (unscorable, reported)
     p3 = tasks["P.3"]
     rated = [(p3_rating(c), float(c.target), c.condition) for *_, task, c in script.values() if task == "P.3"]
-    used = [(r, t, cond) for r, t, cond in rated if r is not None]
-    assert (p3["metric"], p3["n"], p3["n_expected"]) == ("pearson_r", len(used), 180) and len(used) == 168
+    used = [(0.0 if r is None else r, t, cond) for r, t, cond in rated]
+    assert (p3["metric"], p3["n"], p3["n_expected"]) == ("pearson_r", 180, 180)
+    assert p3["unscorable"]["count"] == 12 and p3["unscorable"]["outcomes"] == {"UNRATED": 12}
     assert p3["value"] == pytest.approx(np.corrcoef([u[0] for u in used], [u[1] for u in used])[0, 1])
-    # 12 answers gave no rating: never "pass" (a failed gate outranks "incomplete")
-    assert p3["verdict"] == ("fail" if p3["value"] < 0.5 else "incomplete")
+    assert p3["verdict"] == ("fail" if p3["value"] < 0.5 else "pass")  # scored, so never "incomplete"
     assert condition(p3, "none")["value"] == pytest.approx(1.0)
-    assert condition(p3, "unrelated")["value"] == pytest.approx(-1.0) and condition(p3, "unrelated")["n"] == 48
+    unrelated = [(r, t) for r, t, cond in used if cond == "unrelated"]
+    assert condition(p3, "unrelated")["value"] == pytest.approx(np.corrcoef(*zip(*unrelated))[0, 1])
+    assert condition(p3, "unrelated")["n"] == 60
     related = [(r, t) for r, t, cond in used if cond == "related"]
     assert condition(p3, "related")["value"] == pytest.approx(np.corrcoef(*zip(*related))[0, 1])
-    assert condition(p3, "unrelated")["delta"] == pytest.approx(-2.0)
+    assert condition(p3, "unrelated")["delta"] == pytest.approx(condition(p3, "unrelated")["value"] - 1.0)
 
     # P.4: refusals when the name is not given (60) and for the phone (20): 80 of 120
     p4 = tasks["P.4"]
@@ -244,7 +247,7 @@ def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, ca
     for task_id in ("P.1", "P.2", "P.4", "P.5"):
         task = tasks[task_id]
         assert task["value"] is not None and task["ci"][0] <= task["value"] <= task["ci"][1], task_id
-    # tiny's answers are noise: P.3 gets a correlation only if at least three of them hold a rating
+    # tiny's answers are noise: unrated ones count as the neutral rating, so P.3 always has a value
     p3 = tasks["P.3"]
-    assert sum(p3["outcomes"].values()) == 12
-    assert (p3["value"] is None) == (p3["n"] < 3)
+    assert sum(p3["outcomes"].values()) == 12 and p3["n"] == 12
+    assert p3["value"] is not None and p3["unscorable"]["count"] == p3["outcomes"].get("UNRATED", 0)
