@@ -75,6 +75,12 @@ def _optional_text(value: Any) -> str | None:
     return None if value in (None, "") else _text(value)
 
 
+def _scoring(value: Any) -> str:
+    from .scoring import check_profile
+
+    return check_profile(value)
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -115,6 +121,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("guard-evaluator", None, _optional_text,
            "MLLMGuard scorer: rules (default), judge, judge:MODEL or classifier:PATH[,HALLUCINATION_PATH]"),
     Option("epochs", 1, _positive_int, "ask each case this many times and aggregate per case"),
+    Option("scoring", "default", _scoring,
+           "scoring profile: default (the project's corrected scoring) or upstream (MultiTrust's and MLLMGuard's "
+           "own rules, for numbers comparable with the papers; see docs/scoring.md)"),
     Option("rpm", None, lambda v: None if v is None else _positive_float(v), "at most this many requests per minute"),
     Option("tpm", None, lambda v: None if v is None else _positive_float(v), "at most this many tokens per minute"),
 )
@@ -151,6 +160,7 @@ class Settings:
     judge_api_base: str | None = None
     toxicity: str | None = None
     epochs: int = 1
+    scoring: str = "default"
     rpm: float | None = None
     tpm: float | None = None
     gates: GateTable = field(default_factory=GateTable)
@@ -211,6 +221,7 @@ class Settings:
             judge_api_base=values["judge-api-base"],
             toxicity=values["toxicity"],
             epochs=values["epochs"],
+            scoring=values["scoring"],
             rpm=values["rpm"],
             tpm=values["tpm"],
             gates=gates,
