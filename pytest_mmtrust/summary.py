@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .gates import (
     BaselineEntry,
@@ -27,6 +27,10 @@ from .gates import (
 )
 from .metrics import ConditionDelta, Metric, MetricValue, aggregate_epochs, condition_deltas, epochs_aggregated, has_epochs
 from .records import ScoreRecord
+from .scoring import DEFAULT
+
+if TYPE_CHECKING:
+    from .multitrust import MultiTrustScore
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,29 @@ class TaskResult:
     usage: Mapping[str, float] = field(default_factory=dict)
     epochs: int = 1
     case_values: Mapping[str, float | None] = field(default_factory=dict)
+    scoring: str = DEFAULT
+    note: str = ""
+    parts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class RunSummary:
+    """Every task's result; ``scoring`` is the profile they were scored in and ``multitrust`` the
+    MultiTrust aggregate (None when no MultiTrust task ran)."""
+
     model: str
     tasks: tuple[TaskResult, ...]
+    scoring: str = DEFAULT
+    multitrust: "MultiTrustScore | None" = None
 
     @property
     def failed(self) -> list[TaskResult]:
         return [t for t in self.tasks if t.decision.failed]
+
+    @property
+    def failed_gates(self) -> list[str]:
+        """The names of every failed gate: task ids, then aggregate gates (``multitrust`` …)."""
+        return [t.id for t in self.failed] + (self.multitrust.failed if self.multitrust else [])
 
     @property
     def n_items(self) -> int:
@@ -79,13 +96,23 @@ def summarise(
     max_drop: float,
     *,
     alpha: float | None = None,
+    scoring: str = DEFAULT,
+    resamples: int | None = None,
 ) -> RunSummary:
-    """Compute every task's metric and decide its gate.
+    """Compute every task's metric, decide its gate, and the MultiTrust aggregate and its gates.
 
     ``gates`` may be a :class:`~pytest_mmtrust.gates.GateTable` (from Settings), which also
     carries ``alpha`` and the default mode; ``alpha`` here overrides it. ``expected`` counts
-    *cases* per task: with epochs, a case asked K times still counts once.
+    *cases* per task: with epochs, a case asked K times still counts once. ``scoring`` is the
+    profile (``default`` or ``upstream``): it picks each MultiTrust task's upstream headline
+    where the profiles differ (:mod:`pytest_mmtrust.scoring.upstream_metrics`) and the
+    aggregate's arithmetic; ``resamples`` overrides the aggregate's bootstrap size.
     """
+    from .multitrust import RESAMPLES, decide_gates, empty_score, is_aggregate_gate, multitrust_score
+    from .scoring.parts import part_breakdown
+    from .scoring.upstream_metrics import headline
+
+
     table_alpha, mode_for = gate_settings(gates)
     alpha = table_alpha if alpha is None else alpha
     by_task: dict[str, list[ScoreRecord]] = defaultdict(list)
@@ -94,11 +121,13 @@ def summarise(
     prepared = []
     for task_id in sorted(task_meta, key=_task_order):
         meta = task_meta[task_id]
-        metric = Metric.from_json(meta["metric"])
         raw = sorted(by_task.get(task_id, []), key=lambda r: r.case)
+        head = headline(task_id, Metric.from_json(meta["metric"]), scoring, raw)
+        metric = head.metric
         cases = aggregate_epochs(raw, "share" if metric.kind == "proportion" else "mean") if has_epochs(raw) else raw
         value = metric.compute(cases)
-        prepared.append((task_id, meta, metric, raw, cases, value))
+        prepared.append((task_id, {**meta, "gate": head.gate or meta.get("gate"), "scoring": head.scoring,
+                                   "note": head.note}, metric, raw, cases, value))
 
     tests: dict[str, RegressionTest] = {}
     for task_id, _meta, metric, _raw, cases, value in prepared:
@@ -135,7 +164,7 @@ def summarise(
                 name=meta["name"],
                 aspect=meta["aspect"],
                 metric=metric,
-                evaluator=meta.get("evaluator", ""),
+                evaluator=_evaluator_name(meta, raw),
                 value=value,
                 n_expected=n_expected,
                 threshold=threshold,
@@ -147,9 +176,30 @@ def summarise(
                 usage=dict(usage),
                 epochs=epochs_aggregated(cases),
                 case_values=_case_values(cases),
+                scoring=meta["scoring"],
+                note=meta["note"],
+                parts=part_breakdown(task_id, metric, cases),
             )
         )
-    return RunSummary(model=model, tasks=tuple(results))
+    aggregate = multitrust_score(
+        {task_id: cases for task_id, _meta, _metric, _raw, cases, _value in prepared}, scoring,
+        {task_id: expected.get(task_id, 0) for task_id in task_meta}, RESAMPLES if resamples is None else resamples,
+    )
+    if aggregate is None and any(is_aggregate_gate(name) for name in gates):
+        aggregate = empty_score(scoring)
+    if aggregate is not None:
+        aggregate = decide_gates(aggregate, gates)
+    return RunSummary(model=model, tasks=tuple(results), scoring=scoring, multitrust=aggregate)
+
+
+def _evaluator_name(meta: Mapping[str, Any], records: Sequence[ScoreRecord]) -> str:
+    """The evaluator the task declared, or the one that scored its records when the run bound
+    another (the upstream profile's): the report must name what produced the numbers."""
+    declared = str(meta.get("evaluator", ""))
+    used = sorted({r.evaluator for r in records if r.evaluator and r.error is None})
+    if used and declared not in used:
+        return ", ".join(used)
+    return declared
 
 
 def _case_values(records: Sequence[ScoreRecord]) -> dict[str, float | None]:
