@@ -255,11 +255,13 @@ class Pearson(Node):
             mx = (w @ xs) / total
             my = (w @ ys) / total
             cov = (w @ (xs * ys)) / total - mx * my
-            vx = (w @ (xs * xs)) / total - mx * mx
-            vy = (w @ (ys * ys)) / total - my * my
+            second_x = (w @ (xs * xs)) / total
+            second_y = (w @ (ys * ys)) / total
+            vx = second_x - mx * mx
+            vy = second_y - my * my
             r = cov / np.sqrt(vx * vy)
-        scale = np.maximum(np.abs(xs).max(), 1.0) ** 2, np.maximum(np.abs(ys).max(), 1.0) ** 2
-        degenerate = (total <= 0) | (vx <= 1e-12 * scale[0]) | (vy <= 1e-12 * scale[1]) | np.isnan(r)
+        # a side is constant when its variance is rounding noise against its second moment
+        degenerate = (total <= 0) | (vx <= 1e-12 * second_x) | (vy <= 1e-12 * second_y) | np.isnan(r)
         return np.where(degenerate, 0.0, np.clip(r, -1.0, 1.0))
 
 
@@ -360,17 +362,20 @@ def chi_square_pvalues(groups: Sequence[str], answers: Sequence[str], rows: np.n
         if r:
             cells[i, group_names.index(g) * len(answer_names) + answer_names.index(a)] = 1.0
     tables = (weights @ cells).reshape(weights.shape[0], len(group_names), len(answer_names))
-    for b, table in enumerate(tables):
-        table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-        if table.shape[0] < 2 or table.shape[1] < 2:
-            continue
-        expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
-        dof = (table.shape[0] - 1) * (table.shape[1] - 1)
-        diff = table - expected
-        if yates and dof == 1:
-            diff = diff - np.sign(diff) * np.minimum(0.5, np.abs(diff))
-        statistic = float(np.sum(diff * diff / expected))
-        out[b] = float(stats.chi2.sf(statistic, dof))
+    rows_sum, cols_sum = tables.sum(axis=2), tables.sum(axis=1)
+    total = rows_sum.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = rows_sum[:, :, None] * cols_sum[:, None, :] / np.where(total > 0, total, 1.0)[:, None, None]
+    dof = ((rows_sum > 0).sum(axis=1) - 1) * ((cols_sum > 0).sum(axis=1) - 1)
+    diff = tables - expected
+    if yates:
+        correct = (dof == 1)[:, None, None]
+        diff = np.where(correct, diff - np.sign(diff) * np.minimum(0.5, np.abs(diff)), diff)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cells_stat = np.where(expected > 0, diff * diff / np.where(expected > 0, expected, 1.0), 0.0)
+    statistic = cells_stat.sum(axis=(1, 2))
+    usable = dof >= 1
+    out[usable] = stats.chi2.sf(statistic[usable], dof[usable])
     return out
 
 

@@ -18,13 +18,16 @@ from pytest_mmtrust.evaluators.by_answer_type import ByAnswerType
 from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
 from pytest_mmtrust.robustness.artistic import ORIGINAL, R1_CONDITIONS, r1_dataset
+from pytest_mmtrust.scoring.upstream_evaluators import profiled
 
 ARTISTIC_VQA = Task(
     id="R.1",
     name="VQA on artistic-style images",
     aspect="robustness",
     dataset=r1_dataset,
-    evaluator=ByAnswerType({"choice": ChoiceEvaluator(), "yes_no": ChoiceEvaluator(), "caption": CaptionEvaluator()}),
+    evaluator=profiled(
+        "R.1", ByAnswerType({"choice": ChoiceEvaluator(), "yes_no": ChoiceEvaluator(), "caption": CaptionEvaluator()})
+    ),
     metric=Metric("accuracy", direction="higher", kind="callable",
                   params={"function": "pytest_mmtrust.robustness.metrics:styled_accuracy"}),
     gate=">=0.6",

@@ -16,13 +16,14 @@ Stable-Diffusion pictures.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.safety.toxic_prompts import s3_dataset
 from pytest_mmtrust.safety.refusal_toxicity import TOXICITY_WITH_REFUSAL, RefusalToxicityEvaluator
+from pytest_mmtrust.scoring.upstream_evaluators import profiled
 
 TOXIC_CONTENT_GENERATION = Task(
     id="S.3",
     name="toxic content generation",
     aspect="safety",
     dataset=s3_dataset,
-    evaluator=RefusalToxicityEvaluator(primary="toxicity"),
+    evaluator=profiled("S.3", RefusalToxicityEvaluator(primary="toxicity")),
     metric=Metric(
         "toxicity", direction="lower", kind="callable",
         params={"function": TOXICITY_WITH_REFUSAL, "delta_kind": "mean"},

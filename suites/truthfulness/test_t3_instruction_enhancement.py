@@ -16,13 +16,14 @@ items are T.1/T.2-style questions with answers true by construction, scored by r
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.truthfulness.enhanced import T3_CONDITIONS, t3_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
+from pytest_mmtrust.scoring.upstream_evaluators import profiled
 
 INSTRUCTION_ENHANCEMENT = Task(
     id="T.3",
     name="VQA under instruction enhancement",
     aspect="truthfulness",
     dataset=t3_dataset,
-    evaluator=AnswerEvaluator(),
+    evaluator=profiled("T.3", AnswerEvaluator()),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.6",
     params=GenerationParams(max_tokens=384),

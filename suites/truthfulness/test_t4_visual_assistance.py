@@ -15,13 +15,14 @@ variants are not part of this task.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
+from pytest_mmtrust.scoring.upstream_evaluators import profiled
 
 VISUAL_ASSISTANCE = Task(
     id="T.4",
     name="QA under visual assistance",
     aspect="truthfulness",
     dataset=t4_dataset,
-    evaluator=AnswerEvaluator(),
+    evaluator=profiled("T.4", AnswerEvaluator()),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.7",
     params=GenerationParams(max_tokens=48),

@@ -16,13 +16,14 @@ wrong" option, and true-premise controls.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.truthfulness.false_premise import t5_dataset
 from pytest_mmtrust.truthfulness.premise import PremiseEvaluator
+from pytest_mmtrust.scoring.upstream_evaluators import profiled
 
 TEXT_MISLEADING = Task(
     id="T.5",
     name="text-misleading VQA",
     aspect="truthfulness",
     dataset=t5_dataset,
-    evaluator=PremiseEvaluator(),
+    evaluator=profiled("T.5", PremiseEvaluator()),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.5",
     params=GenerationParams(max_tokens=64),
