@@ -220,7 +220,7 @@ class MMTrustPlugin:
         store = self.settings.store or "memory (--mmtrust-no-store)"
         data = self.settings.data or "bundled (generated)"
         judge = self.settings.judge or "rules"
-        return [f"mmtrust: model {self.settings.model} · judge {judge} · store {store} · data {data}"]
+        return [f"mmtrust: model {self.settings.model} · judge {judge} · scoring {self.settings.scoring} · store {store} · data {data}"]
 
     # ------------------------------------------------------------ xdist
 
@@ -337,7 +337,7 @@ class MMTrustPlugin:
             baseline = read_baseline(self.settings.baseline) if self.settings.baseline else None
             self.summary = summarise(
                 self.settings.model, self.task_meta, self.expected, self.records,
-                self.settings.gates, baseline, self.settings.max_drop,
+                self.settings.gates, baseline, self.settings.max_drop, scoring=self.settings.scoring,
             )
             timing = {"started": self.started, "duration_s": round(time.time() - self.started, 3)}
             if self.settings.json:
@@ -356,7 +356,7 @@ class MMTrustPlugin:
         except MMTrustError as exc:
             self._fail_session(session, f"mmtrust: {exc}")
             return
-        if self.summary.failed and not self.settings.report_only and session.exitstatus == pytest.ExitCode.OK:
+        if self.summary.failed_gates and not self.settings.report_only and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def _fail_session(self, session: pytest.Session, message: str) -> None:
@@ -375,10 +375,10 @@ class MMTrustPlugin:
         for line in summary_lines(self.summary):
             failing = line.startswith("FAIL")
             terminalreporter.write_line(line, red=failing)
-        if self.summary.failed:
+        if self.summary.failed_gates:
             note = " (reported only: --mmtrust-report-only)" if self.settings.report_only else ""
             terminalreporter.write_line(
-                f"mmtrust: {len(self.summary.failed)} gate(s) failed{note}", red=not self.settings.report_only
+                f"mmtrust: {len(self.summary.failed_gates)} gate(s) failed{note}", red=not self.settings.report_only
             )
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:

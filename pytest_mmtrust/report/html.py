@@ -27,6 +27,7 @@ from ..summary import RunSummary, TaskResult
 from .cases import excerpt, is_failing
 from .charts import aspect_chart, condition_chart, delta_chart, task_chart
 from .figures import ASPECT_TITLES, VERDICT_COLOURS, aspect_scores, condition_tasks, delta_bars, regressed, run_verdict, task_bars
+from . import multitrust_view
 from .format import ARROWS, gate_text, interval, number, signed
 from .usage import run_usage, usage_line
 
@@ -73,6 +74,9 @@ def render_html(
             task_chart(task_bars(summary)), _task_table(summary),
         ]),
     ]
+    multitrust = multitrust_view.html_section(summary)
+    if multitrust:
+        sections.insert(1, _section("multitrust", "MultiTrust", [multitrust]))
     deltas = delta_bars(summary)
     if deltas:
         sections.append(_section("baseline", "Against the baseline", [
@@ -85,10 +89,12 @@ def render_html(
         charts = [condition_chart(t.id, t.name, t.metric.name, t.conditions) for t in with_conditions]
         sections.append(_section("conditions", "Image conditions (none / related / unrelated)",
                                  ["<div class='small-multiples'>" + "".join(charts) + "</div>"]))
-    present = {"aspects", "tasks", "cases"} | ({"baseline"} if deltas else set()) | ({"conditions"} if with_conditions else set())
+    present = {"aspects", "tasks", "cases"} | ({"multitrust"} if multitrust else set()) | ({"baseline"} if deltas else set()) | ({"conditions"} if with_conditions else set())
     sections.append(_section("cases", "Cases", [_cases(summary, thumbnails, max_cases_per_task, max_images_per_task)]))
     usage = usage_line(run_usage(summary))
     totals = f"{len(summary.tasks)} tasks · {summary.n_items:,} cases scored · {summary.n_cached:,} cached"
+    if summary.scoring != "default":
+        totals += f" · {summary.scoring} scoring"
     return "".join([
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -106,7 +112,7 @@ def render_html(
     ])
 
 
-_NAV = (("aspects", "Aspects"), ("tasks", "Tasks"), ("baseline", "Baseline"), ("conditions", "Image conditions"),
+_NAV = (("aspects", "Aspects"), ("multitrust", "MultiTrust"), ("tasks", "Tasks"), ("baseline", "Baseline"), ("conditions", "Image conditions"),
         ("cases", "Cases"))
 
 

@@ -7,6 +7,10 @@ part that changes between identical runs). Per task: ``id``, ``name``, ``aspect`
 ``p_value``, ``p_adjusted`` (Holm), ``alpha``, ``alpha_adjusted``, ``n_paired``), ``epochs``,
 ``interval`` (how the CI was computed), ``evaluator``, ``conditions`` (per image condition:
 value, ci, n, delta, delta_ci, method, p_value, n_paired), ``outcomes`` (counts per outcome word), ``cached``, ``usage``.
+``scoring`` is the profile (``default`` or ``upstream``; per task too, with ``parts``: each
+sub-dataset's value where the task has several). ``multitrust`` (when MultiTrust tasks ran or the
+aggregate is gated): ``overall`` and ``subaspects`` (0–100, 95% interval), ``tasks``, ``partial``,
+``missing``, ``incomplete``, ``gates`` and ``not_comparable`` (see :mod:`pytest_mmtrust.multitrust`).
 ``mllmguard`` (when MLLMGuard tasks ran): ASD and PAR with intervals per dimension, per
 language and overall (see :func:`pytest_mmtrust.mllmguard.aggregate.aggregate`). Top-level ``usage`` has the run's tokens and cost: ``total`` (spent on this run's calls and
 reused from the store) and per task.
@@ -66,6 +70,8 @@ def task_json(task: TaskResult) -> dict[str, Any]:
             for c in task.conditions
         ],
         "details": {k: v for k, v in task.value.extra.items()},
+        "scoring": task.scoring,
+        "parts": dict(task.parts) if task.parts else None,
         "outcomes": dict(task.outcomes),
         "cached": task.cached,
         "usage": dict(task.usage),
@@ -82,11 +88,16 @@ def report_json(summary: RunSummary, timing: dict[str, float] | None = None) -> 
             "tasks": len(summary.tasks),
             "items": summary.n_items,
             "cached": summary.n_cached,
-            "failed_gates": [t.id for t in summary.failed],
+            "failed_gates": summary.failed_gates,
         },
+        "scoring": summary.scoring,
         "usage": usage_json(summary),
         "timing": timing or {},
     }
+    if summary.multitrust is not None:
+        from .multitrust_view import not_comparable
+
+        out["multitrust"] = {**summary.multitrust.to_json(), "not_comparable": not_comparable(summary)}
     if any(t["id"].startswith("G.") for t in tasks):
         from ..mllmguard.aggregate import aggregate
 

@@ -99,6 +99,8 @@ def headline(task_id: str, metric: Metric, scoring: str, records: Sequence[Score
 
     if task_id not in UPSTREAM_TASKS and task_id not in METRIC_ONLY:
         return Headline(metric, DEFAULT)
+    if task_id not in METRIC_ONLY and not any(r.error is None for r in records):
+        return Headline(metric, DEFAULT)
     if task_id not in METRIC_ONLY and not scored_upstream(records):
         return Headline(metric, DEFAULT, note=(
             f"{task_id}: scored by the default evaluators (the upstream ones were not bound to this run), "
