@@ -188,6 +188,9 @@ class Settings:
             except (TypeError, ValueError) as exc:
                 raise ConfigError(f"{source or '--mmtrust-' + key}: {raw!r} {exc}") from exc
         gates = parse_gate_table(table_gates, f"{where} [tool.mmtrust.gates]").with_command_line(cli_gates)
+        from .multitrust import check_gate_names
+
+        check_gate_names(gates, "--mmtrust-gate / [tool.mmtrust.gates]")
         store = None
         if not values["no-store"]:
             store = _path(rootdir, values["store"]) if values["store"] else rootdir / ".mmtrust" / "responses.sqlite"

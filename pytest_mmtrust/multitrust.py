@@ -255,6 +255,16 @@ def gate_target(score: MultiTrustScore, name: str) -> tuple[Score, tuple[str, ..
     return None
 
 
+def check_gate_names(gates: Mapping[str, Any], where: str = "--mmtrust-gate") -> None:
+    """A ConfigError naming the first aggregate gate (``multitrust.<id>``) that names no sub-aspect."""
+    from .errors import ConfigError
+
+    known = [GATE_NAME] + [f"{GATE_NAME}.{s.id}" for s in SUBASPECTS]
+    for name in gates:
+        if is_aggregate_gate(name) and name not in known:
+            raise ConfigError(f"{where}: gate {name!r}: no such MultiTrust score (known: {', '.join(known)})")
+
+
 def decide_gates(score: MultiTrustScore, gates: Mapping[str, Threshold]) -> MultiTrustScore:
     """The aggregate with a decision for every gate naming it (``multitrust``, ``multitrust.<id>``).
 
