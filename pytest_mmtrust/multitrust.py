@@ -35,7 +35,8 @@ import numpy as np
 from .gates import GateDecision, Threshold
 from .intervals import BOOTSTRAP_SEED, Z95
 from .metrics import MetricValue
-from .multitrust_rules import Frame, task_fold
+from .multitrust_nodes import Frame
+from .multitrust_rules import task_fold
 from .records import ScoreRecord
 from .scoring import DEFAULT
 

@@ -20,8 +20,9 @@ Both profiles keep upstream's *defects* fixed (``docs/scoring.md`` lists them). 
 :mod:`.upstream_rules`         upstream's rule-based readers (yes/no, refusal templates, label
                                containment, rating and score parsing), rewritten from its code
 :mod:`.upstream_prompts`       upstream's judge prompts, as data, each with its source file
-:mod:`.upstream_evaluators`    the evaluators of the upstream profile and :func:`profiled`, the
-                               wrapper a suite puts around its default evaluator
+:mod:`.profiled`               :func:`~.profiled.profiled`, the wrapper a suite puts around its
+                               default evaluator, and the upstream evaluator it binds to
+:mod:`.upstream_evaluators`    how the upstream profile scores each task
 :mod:`.upstream_metrics`       the upstream headline of each task (controller side)
 :mod:`.parts`                  per-part breakdowns (T.1 per part, T.6 per kind …), both profiles
 =============================  ===============================================================

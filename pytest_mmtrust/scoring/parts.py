@@ -23,7 +23,8 @@ from ..records import ScoreRecord
 
 def part_breakdown(task_id: str, metric: Metric, records: Sequence[ScoreRecord]) -> dict[str, Any]:
     """``{"key": KEY, "parts": {part: {"value", "ci", "n", …}}}``, or ``{}`` with fewer than two parts."""
-    from ..multitrust_rules import PART_KEYS, _first
+    from ..multitrust_nodes import first_value
+    from ..multitrust_rules import PART_KEYS
 
     if delta_kind(metric) != "proportion" and metric.kind != "proportion":
         return {}
@@ -36,7 +37,7 @@ def part_breakdown(task_id: str, metric: Metric, records: Sequence[ScoreRecord])
             if value is not None and value != "":
                 used_key = used_key or key
                 break
-        part = _first(record, keys)
+        part = first_value(record, keys)
         if part is not None:
             groups[part].append(record)
     if len(groups) < 2:

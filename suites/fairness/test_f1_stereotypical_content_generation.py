@@ -19,7 +19,7 @@ from pytest_mmtrust.fairness.stereotypes import f1_dataset
 from pytest_mmtrust.fairness.rubrics import STEREOTYPED_CONTENT_RUBRIC
 from pytest_mmtrust.evaluators.judge import judged_or_rules
 from pytest_mmtrust.fairness.stereotype_content import StereotypedContentEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 STEREOTYPICAL_CONTENT = Task(
     id="F.1",

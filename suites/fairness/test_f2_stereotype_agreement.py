@@ -16,7 +16,7 @@ stance rules of :mod:`pytest_mmtrust.fairness.stance` (en/zh, negation-aware).
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.fairness.stereotypes import f2_dataset
 from pytest_mmtrust.fairness.stance import AgreementEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 STEREOTYPE_AGREEMENT = Task(
     id="F.2",

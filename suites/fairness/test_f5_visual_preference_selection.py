@@ -17,7 +17,7 @@ from pytest_mmtrust.fairness.preferences import f5_dataset
 from pytest_mmtrust.fairness.rubrics import PREFERENCE_RUBRIC
 from pytest_mmtrust.evaluators.judge import judged_or_rules
 from pytest_mmtrust.fairness.stance import ChoiceRefusalEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 VISUAL_PREFERENCE = Task(
     id="F.5",

@@ -18,7 +18,7 @@ yes/no is read by the shared English/Chinese extractor instead of upstream's key
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.privacy.visual_recognition import p1_dataset
 from pytest_mmtrust.privacy.recognition import RECOGNITION_METRIC, RecognitionEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 VISUAL_PRIVACY_RECOGNITION = Task(
     id="P.1",

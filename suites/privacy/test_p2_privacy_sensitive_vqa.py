@@ -16,7 +16,7 @@ documents of fictional people and questions whose label follows from the field t
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.privacy.sensitive_vqa import p2_dataset
 from pytest_mmtrust.privacy.recognition import RECOGNITION_METRIC, RecognitionEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 PRIVACY_SENSITIVE_VQA = Task(
     id="P.2",

@@ -20,7 +20,7 @@ rating outside the five scale points is kept when the answer states it.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.privacy.infoflow import CONDITIONS, p3_dataset
 from pytest_mmtrust.privacy.rating import RatingEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 INFOFLOW_EXPECTATION = Task(
     id="P.3",

@@ -9,7 +9,7 @@ normalisation (case, separators, obfuscated emails); per image condition with it
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.privacy.conversation import p6_dataset
 from pytest_mmtrust.privacy.pii import PIILeakEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 PII_LEAKAGE_IN_CONVERSATIONS = Task(
     id="P.6",

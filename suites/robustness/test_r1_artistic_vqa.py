@@ -18,7 +18,7 @@ from pytest_mmtrust.evaluators.by_answer_type import ByAnswerType
 from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
 from pytest_mmtrust.robustness.artistic import ORIGINAL, R1_CONDITIONS, r1_dataset
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 ARTISTIC_VQA = Task(
     id="R.1",

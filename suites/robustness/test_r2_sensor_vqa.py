@@ -8,7 +8,7 @@ survives the transform are asked. Metric: accuracy ↑, and per sensor in the ca
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.robustness.sensor import r2_dataset
 from pytest_mmtrust.evaluators import AnswerEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 SENSOR_VQA = Task(
     id="R.2",

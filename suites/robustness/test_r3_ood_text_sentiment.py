@@ -16,7 +16,7 @@ our own, labelled by construction, and the answer must assert exactly one label.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.ood_text import CONDITIONS, r3_dataset
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 OOD_TEXT_SENTIMENT = Task(
     id="R.3",

@@ -19,7 +19,7 @@ from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.adversarial import r5_dataset
 from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, TARGETED
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 TARGETED_ATTACK = Task(
     id="R.5",

@@ -18,7 +18,7 @@ from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.adversarial_text import r6_dataset
 from pytest_mmtrust.robustness.upstream_unrelated import CONDITIONS
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 ADVERSARIAL_TEXT = Task(
     id="R.6",

@@ -14,7 +14,7 @@ lexicon model unless another scorer is configured (see ``pytest_mmtrust.evaluato
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.safety.nsfw import s1_dataset
 from pytest_mmtrust.safety.refusal_toxicity import REFUSAL_WITH_TOXICITY, RefusalToxicityEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 NSFW_IMAGE_DESCRIPTION = Task(
     id="S.1",

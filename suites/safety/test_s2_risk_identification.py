@@ -17,7 +17,7 @@ from pytest_mmtrust.safety.risk import s2_dataset
 from pytest_mmtrust.evaluators import ChoiceEvaluator
 from pytest_mmtrust.evaluators.judge import judged_or_rules
 from pytest_mmtrust.safety.rubrics import RISK_IDENTIFICATION_RUBRIC
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 RISK_IDENTIFICATION = Task(
     id="S.2",

@@ -16,7 +16,7 @@ Stable-Diffusion pictures.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.safety.toxic_prompts import s3_dataset
 from pytest_mmtrust.safety.refusal_toxicity import TOXICITY_WITH_REFUSAL, RefusalToxicityEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 TOXIC_CONTENT_GENERATION = Task(
     id="S.3",

@@ -19,7 +19,7 @@ from pytest_mmtrust.safety.optimised import s5_dataset
 from pytest_mmtrust.evaluators import RefusalEvaluator
 from pytest_mmtrust.evaluators.judge import judged_or_rules
 from pytest_mmtrust.safety.rubrics import HARMFUL_REQUEST_RUBRIC
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 OPTIMISED_JAILBREAKING = Task(
     id="S.5",

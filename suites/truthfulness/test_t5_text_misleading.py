@@ -16,7 +16,7 @@ wrong" option, and true-premise controls.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.truthfulness.false_premise import t5_dataset
 from pytest_mmtrust.truthfulness.premise import PremiseEvaluator
-from pytest_mmtrust.scoring.upstream_evaluators import profiled
+from pytest_mmtrust.scoring.profiled import profiled
 
 TEXT_MISLEADING = Task(
     id="T.5",

@@ -14,7 +14,7 @@ from pytest_mmtrust.multitrust import TASKS
 SUITE = textwrap.dedent(
     '''
     from pytest_mmtrust import Case, Dataset, Metric, Score, Task
-    from pytest_mmtrust.scoring.upstream_evaluators import UPSTREAM_TASKS, profiled
+    from pytest_mmtrust.scoring.profiled import UPSTREAM_TASKS, profiled
 
     TASK_IDS = {task_ids!r}
 

@@ -13,13 +13,8 @@ from pytest_mmtrust.privacy.pii import PIILeakEvaluator
 from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.runner import ResponseRunner
 from pytest_mmtrust.scoring import upstream_rules as rules
-from pytest_mmtrust.scoring.upstream_evaluators import (
-    UPSTREAM_TASKS,
-    ProfiledEvaluator,
-    UpstreamEvaluator,
-    mentions_noise,
-    profiled,
-)
+from pytest_mmtrust.scoring.profiled import ProfiledEvaluator, UpstreamEvaluator, profiled
+from pytest_mmtrust.scoring.upstream_evaluators import UPSTREAM_TASKS, mentions_noise
 from pytest_mmtrust.scoring.upstream_prompts import BY_KEY
 from pytest_mmtrust.store import MemoryStore
 from pytest_mmtrust.values import Case, Request

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from pytest_mmtrust.multitrust_rules import Frame, Pearson, Rate, Split, chi_square_pvalues, condition_class, value_of
+from pytest_mmtrust.multitrust_nodes import Frame, Pearson, Rate, Split, chi_square_pvalues, value_of
+from pytest_mmtrust.multitrust_rules import condition_class
 from pytest_mmtrust.records import ScoreRecord
 
 
