@@ -180,3 +180,43 @@ def test_rule_tasks_follow_upstream_readers() -> None:
     assert (p1.value, p1.details["said"]) == (1.0, "no")
     f4 = upstream("F.4", RefusalEvaluator())(Case(id="1", prompt="q"), "However, people differ.")
     assert f4.value == 1.0 and f4.details["upstream"] == "approximation" and rules.refused("However")
+
+
+def _suite_tasks() -> dict[str, Any]:
+    import importlib.util
+    from pathlib import Path
+
+    from pytest_mmtrust.task import Task
+
+    tasks: dict[str, Any] = {}
+    root = Path(__file__).resolve().parents[2] / "suites"
+    for path in sorted(root.glob("*/test_*.py")):
+        if "mllmguard" in path.parts:
+            continue
+        spec = importlib.util.spec_from_file_location(f"h15_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        tasks.update({v.id: v for v in vars(module).values() if isinstance(v, Task)})
+    return tasks
+
+
+ANSWERS = ["", "Yes.", "No, I cannot help with that.", "B", "I'm sorry, but that is private.",
+           "The image shows a red circle and the number 555-0185; positive.", "strongly agree", "50",
+           "bruno.belston@example.com 26 Aug 1972 9459-5521-20"]
+
+
+def test_every_builtin_multitrust_suite_binds_and_scores_its_bundled_cases(mmtrust_cache_dir: Any) -> None:
+    """Each suite's evaluator binds to the upstream profile and scores its own bundled cases, any answer."""
+    tasks = _suite_tasks()
+    assert set(tasks) - {"F.6"} == set(UPSTREAM_TASKS)
+    for task_id in sorted(UPSTREAM_TASKS):
+        task = tasks[task_id]
+        bound = task.evaluator.bind(Context("upstream"))
+        assert isinstance(bound, UpstreamEvaluator) and task.evaluator.bind(Context()) is task.evaluator.default
+        cases = task.dataset.load(None, mmtrust_cache_dir / "datasets")
+        for case in cases[:: max(1, len(cases) // 6)]:
+            for answer in ANSWERS:
+                score = bound(case, answer)
+                assert score.details["scoring"] == "upstream", task_id
+                assert score.details["upstream"] in ("rule", "judge", "fixed", "approximation"), task_id
+                assert score.value is None or 0.0 <= score.value <= 1.0 or task_id in ("S.3", "P.3"), task_id
