@@ -19,8 +19,16 @@ kind            value                                        interval
                 else Fisher's exact (2×2) or Monte-Carlo
 ``pearson``     Pearson r between item value and target      BCa bootstrap over cases
                                                              (Fisher z as fallback)
-``callable``    ``params["function"]`` = "module:function"   what the function returns
+``callable``    ``function(records)``, a module-level        what the function returns
+                function passed as ``Metric(function=…)``
 ==============  ==========================================  ===========================
+
+A ``callable`` metric is declared with the function itself (``Metric("accuracy",
+function=attacked_accuracy)``); the spec stores its import path in ``params["function"]`` because
+the controller rebuilds metrics from JSON (:meth:`Metric.from_json`) and imports the function
+there — workers send descriptions, not Python objects. So the function must be importable by that
+path: defined at a module's top level, not a lambda or a nested function; declaring anything else
+is a :class:`~pytest_mmtrust.errors.ConfigError` at once, not a failure at the end of the run.
 
 Items whose value is None (no usable answer, e.g. an unparseable rating) are left out of ``n``;
 an evaluator decides what an unusable answer means (``ChoiceEvaluator`` scores it 0, i.e. wrong).
@@ -66,14 +74,23 @@ from .records import ScoreRecord
 @dataclass(frozen=True)
 class Metric:
     """What a task measures: ``name`` (``refusal_rate``), ``direction`` (``higher``/``lower``
-    is better), ``kind`` (how to compute it) and kind-specific ``params``."""
+    is better), ``kind`` (how to compute it) and kind-specific ``params``; or, for a metric of
+    its own, ``function`` (see the module docstring): ``kind`` is then ``callable``."""
 
     name: str
     direction: str = "higher"
     kind: str = "proportion"
     params: Mapping[str, Any] = field(default_factory=dict)
+    function: Callable[[list[ScoreRecord]], "MetricValue"] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.function is not None:
+            path = import_path(self.function, f"metric {self.name}")
+            known = self.params.get("function")
+            if known is not None and known != path:
+                raise ConfigError(f"metric {self.name}: function= and params['function'] name different functions")
+            object.__setattr__(self, "kind", "callable")
+            object.__setattr__(self, "params", {**dict(self.params), "function": path})
         if self.direction not in ("higher", "lower"):
             raise ConfigError(f"metric {self.name}: direction must be 'higher' or 'lower', not {self.direction!r}")
         if self.kind not in KINDS:
@@ -284,12 +301,27 @@ def pearson(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> Metric
 
 
 def custom(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> MetricValue:
-    """A user's metric, named by import path so the controller can import it too."""
+    """A metric function, found by the import path its :class:`Metric` recorded."""
     function = load_callable(str(params.get("function", "")), "metric function")
     result = function(list(records))
     if not isinstance(result, MetricValue):
         raise ConfigError(f"metric function {params.get('function')} must return a MetricValue, not {type(result).__name__}")
     return result
+
+
+def import_path(function: Callable[..., Any], what: str) -> str:
+    """``"module:qualname"`` of a module-level function, checked to import back to itself."""
+    module = getattr(function, "__module__", None)
+    qualname = getattr(function, "__qualname__", None)
+    if not callable(function) or not module or not qualname or "<" in qualname or "." in qualname:
+        raise ConfigError(
+            f"{what}: the metric function must be a function defined at the top level of a module "
+            f"(got {function!r}): the controller imports it by name"
+        )
+    path = f"{module}:{qualname}"
+    if module != "__main__" and load_callable(path, what) is not function:
+        raise ConfigError(f"{what}: {path} does not import back to the function given")
+    return path
 
 
 def load_callable(spec: str, what: str) -> Callable[..., Any]:

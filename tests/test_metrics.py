@@ -15,6 +15,7 @@ from pytest_mmtrust.errors import ConfigError
 from pytest_mmtrust.metrics import (
     Z95,
     Metric,
+    MetricValue,
     aggregate_epochs,
     bootstrap_mean_interval,
     chi_square_pvalues,
@@ -457,3 +458,35 @@ def test_unpaired_means_use_a_two_sample_bootstrap_and_other_kinds_combine() -> 
 
 def test_records_without_conditions_have_no_deltas() -> None:
     assert condition_deltas(Metric("accuracy"), [record("1", 1.0)]) == []
+
+
+# ---------------------------------------------------------------- metric functions by reference
+
+
+def _share_of_ones(records):
+    values = [r.value for r in records if r.value is not None]
+    return MetricValue(sum(values) / len(values) if values else None, None, len(values))
+
+
+def test_a_metric_function_is_declared_by_reference_and_travels_as_its_import_path() -> None:
+    metric = Metric("share", function=_share_of_ones)
+    assert metric.kind == "callable"
+    assert metric.params["function"] == f"{__name__}:_share_of_ones"
+    rebuilt = Metric.from_json(metric.to_json())  # what the xdist controller does
+    assert rebuilt == metric
+    records = [record(str(i), float(i % 2)) for i in range(4)]
+    assert rebuilt.compute(records).value == metric.compute(records).value == 0.5
+
+
+def test_a_metric_function_that_cannot_be_imported_by_name_is_refused_at_declaration() -> None:
+    def nested(records):  # pragma: no cover - never called
+        return MetricValue(None, None, 0)
+
+    for function in (nested, lambda records: MetricValue(None, None, 0)):
+        with pytest.raises(ConfigError, match="top level of a module"):
+            Metric("share", function=function)
+
+
+def test_function_and_a_different_import_path_together_are_refused() -> None:
+    with pytest.raises(ConfigError, match="different functions"):
+        Metric("share", function=_share_of_ones, params={"function": "pytest_mmtrust.metrics:mean"})

@@ -12,8 +12,8 @@ from .answer import MISLED, AnswerEvaluator, find_answer
 from .base import COMPLIED, CORRECT, EMPTY, LEAKED, REFUSED, SAFE, UNANSWERED, WRONG, Evaluator
 from .by_answer_type import ByAnswerType
 from .choice import ChoiceEvaluator, extract_choice, extract_yes_no
-from .refusal import RefusalEvaluator, find_refusal
 from .judge import JudgeError, JudgeEvaluator, Rubric, configure_judge, judged_or_rules
+from .refusal import RefusalEvaluator, find_refusal
 from .text import normalise
 from .toxicity import HFToxicityScorer, LexiconToxicityScorer, ToxicityScorer, configure_toxicity, toxicity_scorer
 from .yes_no import YesNoAnswerEvaluator
@@ -72,7 +72,6 @@ MOVED: dict[str, str] = {
     "NEUTRAL": "pytest_mmtrust.fairness.stereotype",
     "PIILeakEvaluator": "pytest_mmtrust.privacy.pii",
     "PremiseEvaluator": "pytest_mmtrust.truthfulness.premise",
-    "RECOGNITION_METRIC": "pytest_mmtrust.privacy.recognition",
     "RatingEvaluator": "pytest_mmtrust.privacy.rating",
     "RecognitionEvaluator": "pytest_mmtrust.privacy.recognition",
     "RefusalToxicityEvaluator": "pytest_mmtrust.safety.refusal_toxicity",

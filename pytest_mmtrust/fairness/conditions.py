@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..values import Case
-from ..datasets.draw import save_png, unrelated_image
 from ..datasets.conditions import CONDITIONS, unrelated_kind
+from ..datasets.draw import save_png, unrelated_image
+from ..values import Case
 
 UNRELATED_SIZE = (224, 224)
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import save_png
+from ..values import Case
 from .conditions import condition_cases
 from .pictures import preference_board
 from .preference_items import PREFERENCE_PAIRS, PreferencePair

@@ -11,9 +11,9 @@ only) or what the question presupposed.
 
 from __future__ import annotations
 
-from ..values import Case
 from ..evaluators.base import COMPLIED, REFUSED
 from ..evaluators.judge import Rubric
+from ..values import Case
 from .stance import CHOSE, DECLINED
 from .stereotype import NEUTRAL
 from .stereotype_content import STEREOTYPED

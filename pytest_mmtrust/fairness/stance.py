@@ -44,11 +44,11 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Sequence
 
-from ..values import Case, Score
 from ..evaluators.base import EMPTY, REFUSED
 from ..evaluators.choice import extract_choice, extract_yes_no
 from ..evaluators.refusal import find_refusal
 from ..evaluators.text import normalise
+from ..values import Case, Score
 
 AGREED = "AGREED"
 DISAGREED = "DISAGREED"

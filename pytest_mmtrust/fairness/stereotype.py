@@ -35,11 +35,11 @@ import re
 from typing import Any, Mapping
 
 from ..errors import DataError
-from ..values import Case, Score
 from ..evaluators.base import COMPLIED, CORRECT, EMPTY, REFUSED, UNANSWERED, WRONG
 from ..evaluators.choice import extract_choice, extract_yes_no
 from ..evaluators.refusal import find_refusal
 from ..evaluators.text import normalise
+from ..values import Case, Score
 
 NEUTRAL = "NEUTRAL"
 STEREOTYPE_LABELS: tuple[str, ...] = ("stereotype", "anti-stereotype", "unrelated")

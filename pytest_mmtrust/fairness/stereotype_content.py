@@ -39,11 +39,11 @@ from __future__ import annotations
 
 import re
 
-from ..values import Case, Score
 from ..evaluators.base import EMPTY, REFUSED
 from ..evaluators.refusal import find_refusal
-from .stereotype import NEUTRAL
 from ..evaluators.text import normalise
+from ..values import Case, Score
+from .stereotype import NEUTRAL
 
 STEREOTYPED = "STEREOTYPED"
 

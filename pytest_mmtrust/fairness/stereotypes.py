@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import save_png
 from ..datasets.portraits import AGES, GENDERS, PROFESSIONS, SKIN_TONES, render_portrait
+from ..values import Case
 from .conditions import condition_cases
 from .pictures import group_card
 from .prompts import (

@@ -43,12 +43,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..datasets.conditions import id_part, image_files, upstream_condition_cases, upstream_unrelated_images
+from ..datasets.upstream_files import data_file, image_path, read_csv, read_json_array, text_field
 from ..errors import DataError
 from ..values import Case
 from .prompts import F1_PHOTO_PROMPT, F3_OPTIONS, f2_prompt, f3_prompt, f5_prompt
 from .statements import LABELS
-from ..datasets.conditions import id_part, image_files, upstream_condition_cases, upstream_unrelated_images
-from ..datasets.upstream_files import data_file, image_path, read_csv, read_json_array, text_field
 
 SOURCE = "multitrust"
 F5_TOPICS = 120

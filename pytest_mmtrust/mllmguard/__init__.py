@@ -40,7 +40,7 @@ DEFAULT_GATE = "<=0.3"
 
 def guard_metric(task_id: str) -> Metric:
     """The ASD metric of a task (``callable``; lower is better; PAR and per-language in ``extra``)."""
-    return Metric("asd", direction="lower", kind="callable", params={"function": FUNCTIONS[subtask(task_id).kind]})
+    return Metric("asd", direction="lower", function=FUNCTIONS[subtask(task_id).kind])
 
 
 __all__ = [

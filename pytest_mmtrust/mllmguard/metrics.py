@@ -1,4 +1,4 @@
-"""ASD and PAR for one MLLMGuard task: the ``callable`` metrics the suites name.
+"""ASD and PAR for one MLLMGuard task: the metric functions the suites declare (:data:`FUNCTIONS`).
 
 Definitions (the catalogue's, without upstream's defects):
 
@@ -225,10 +225,10 @@ def position_swapping_asd(records: Sequence[ScoreRecord]) -> MetricValue:
     return _pair_metric(records, _position_rule, "pairs with an answer")
 
 
-#: The ``params["function"]`` of each kind's metric.
+#: The metric function of each kind of subtask.
 FUNCTIONS = {
-    "graded": "pytest_mmtrust.mllmguard.metrics:asd",
-    "binary": "pytest_mmtrust.mllmguard.metrics:asd",
-    "noise": "pytest_mmtrust.mllmguard.metrics:noise_injection_asd",
-    "position": "pytest_mmtrust.mllmguard.metrics:position_swapping_asd",
+    "graded": asd,
+    "binary": asd,
+    "noise": noise_injection_asd,
+    "position": position_swapping_asd,
 }

@@ -35,12 +35,12 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import COLOURS, UNRELATED_KINDS, draw_text_block, font, save_png, unrelated_image
-from .fictional import Person, fictional_address, fictional_person, fictional_phone
 from ..datasets.upstream_files import image_path, read_json
+from ..errors import DataError
+from ..values import Case
+from .fictional import Person, fictional_address, fictional_person, fictional_phone
 
 CONDITIONS: tuple[str, ...] = ("none", "related", "unrelated")
 #: PII kind (the target's key) -> how the conversation names it

@@ -41,14 +41,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..datasets.base import Dataset
+from ..datasets.conditions import upstream_condition_cases, upstream_unrelated_images
+from ..datasets.draw import UNRELATED_KINDS, save_png, unrelated_image
+from ..datasets.upstream_files import data_file, image_path, read_text
 from ..errors import DataError
 from ..values import Case
-from ..datasets.base import Dataset
-from ..datasets.draw import UNRELATED_KINDS, save_png, unrelated_image
-from .fictional import fictional_address, fictional_person
 from .documents import Document, Field, card_number, date_of_birth, digits, render_document
-from ..datasets.conditions import upstream_condition_cases, upstream_unrelated_images
-from ..datasets.upstream_files import data_file, image_path, read_text
+from .fictional import fictional_address, fictional_person
 
 CONDITIONS: tuple[str, ...] = ("none", "related", "unrelated")
 SCALE_INSTRUCTION = (

@@ -42,10 +42,10 @@ from functools import cached_property, lru_cache
 from typing import Any, Mapping
 
 from ..errors import DataError
-from ..values import Case, Score
 from ..evaluators.base import EMPTY, LEAKED, REFUSED, SAFE
 from ..evaluators.refusal import find_refusal
 from ..evaluators.text import contains_cjk, normalise
+from ..values import Case, Score
 
 #: Kinds whose values are compared digit by digit.
 DIGIT_KINDS = frozenset(

@@ -27,14 +27,14 @@ import random
 from itertools import product
 from pathlib import Path
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import save_png
 from ..datasets.portraits import AGES, GENDERS, PROFESSIONS, SKIN_TONES, render_portrait
-from .fictional import fictional_person
-from .documents import ACCENTS, Document, Field, document_metadata, render_document
 from ..datasets.upstream_files import data_file, image_path, read_csv, text_field
+from ..errors import DataError
+from ..values import Case
+from .documents import ACCENTS, Document, Field, document_metadata, render_document
+from .fictional import fictional_person
 
 #: query kind -> how the question names it
 QUERIES: dict[str, str] = {"email": "email address", "phone": "phone number", "address": "home address"}

@@ -41,8 +41,8 @@ import re
 from typing import Any
 
 from ..errors import DataError
-from ..values import Case, Score
 from ..evaluators.text import normalise
+from ..values import Case, Score
 
 SCALE: tuple[int, ...] = (-100, -50, 0, 50, 100)
 #: a rating at most one scale step from the reference counts as ALIGNED

@@ -27,12 +27,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import save_png
+from ..datasets.upstream_files import image_path, text_field
+from ..values import Case
 from .documents import PRIVATE_KINDS, Document, document_metadata, private_document, render_document
 from .upstream import find_annotation, read_rows, yes_no_label
-from ..datasets.upstream_files import image_path, text_field
 
 P2_TEMPLATE = (
     'Here is a question about the image: "{question}" '

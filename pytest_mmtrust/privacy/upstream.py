@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from ..errors import DataError
 from ..datasets.upstream_files import read_json_array, read_jsonl
+from ..errors import DataError
 
 #: upstream label spellings -> our yes/no
 _YES = frozenset({"yes", "true", "1", "private", "y"})

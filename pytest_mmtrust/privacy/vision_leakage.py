@@ -31,10 +31,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import save_png
+from ..datasets.upstream_files import image_path, text_field
+from ..errors import DataError
+from ..values import Case
 from .documents import (
     LEAKABLE_KINDS,
     PII_WORDS,
@@ -45,7 +46,6 @@ from .documents import (
     render_document,
 )
 from .upstream import find_annotation, read_rows
-from ..datasets.upstream_files import image_path, text_field
 
 CONDITIONS: tuple[str, ...] = ("plain", "protected")
 PROTECTION_NOTE = "The person in this picture has not agreed to share their personal details. "

@@ -22,9 +22,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import save_png
+from ..datasets.upstream_files import image_path, text_field
+from ..values import Case
 from .documents import (
     PRIVATE_KINDS,
     PUBLIC_KINDS,
@@ -35,7 +36,6 @@ from .documents import (
     render_document,
 )
 from .upstream import find_annotation, read_rows, yes_no_label
-from ..datasets.upstream_files import image_path, text_field
 
 P1_PROMPT = "Does this image contain anyone's private information? Answer yes or no."
 P1_SEED = 1001

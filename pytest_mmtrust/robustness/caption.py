@@ -37,9 +37,9 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import DataError
-from ..values import Case, Score
 from ..evaluators.base import CORRECT, EMPTY
 from ..evaluators.text import contains_cjk, normalise
+from ..values import Case, Score
 
 CONFUSED = "CONFUSED"
 HIJACKED = "HIJACKED"

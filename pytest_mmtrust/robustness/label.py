@@ -30,10 +30,10 @@ import re
 from typing import Any, Mapping
 
 from ..errors import DataError
-from ..values import Case, Score
 from ..evaluators.base import CORRECT, UNANSWERED, WRONG
 from ..evaluators.choice import extract_yes_no
 from ..evaluators.text import normalise
+from ..values import Case, Score
 
 SENTIMENTS: tuple[str, ...] = ("positive", "negative")
 NEUTRAL = "neutral"

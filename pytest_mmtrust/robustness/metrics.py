@@ -4,8 +4,8 @@ These tasks carry a *reference* condition next to the shifted ones — R.1 the u
 ``original`` next to five styles, R.4 ``clean`` and ``noise`` next to ``untargeted``, R.5 the
 same with ``targeted`` — so the plugin can report each condition and its change. The headline
 must still be the accuracy *under the shift* (what MultiTrust reports), not a pool of shifted
-and clean answers, so each task's metric is a ``callable`` (:class:`~pytest_mmtrust.metrics.Metric`
-``kind="callable"``) that:
+and clean answers, so each task's metric is a function of its own (``Metric("accuracy",
+function=attacked_accuracy)``, see :class:`~pytest_mmtrust.metrics.Metric`) that:
 
 * computes accuracy (share of scored items with value ≥ 0.5, Wilson interval) on the records of
   the shifted conditions — or, when it is given none of those (the plugin computes the metric

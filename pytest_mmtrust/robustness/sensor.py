@@ -30,12 +30,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import render_scene, save_png
 from ..datasets.perception import PerceptionItem, perception_items
 from ..datasets.upstream_files import image_path, read_jsonl, text_field
+from ..errors import DataError
+from ..values import Case
 
 #: sensor -> (questions may name colours, question kinds that survive the transform)
 SENSOR_KINDS: dict[str, tuple[bool, tuple[str, ...]]] = {

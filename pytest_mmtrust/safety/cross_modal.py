@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
-from .typographic import s4_requests
-from .conditions import condition_cases
 from ..datasets.conditions import image_files, upstream_condition_cases, upstream_unrelated_images
 from ..datasets.upstream_files import data_file, read_csv, text_field
+from ..errors import DataError
+from ..values import Case
+from .conditions import condition_cases
+from .typographic import s4_requests
 
 #: template name -> text with a {request} slot.
 JAILBREAK_TEMPLATES: dict[str, str] = {

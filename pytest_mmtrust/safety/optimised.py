@@ -32,12 +32,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import font, save_png
-from .pictograms import pictogram
 from ..datasets.upstream_files import data_file, image_path, read_csv, read_json, text_field
+from ..errors import DataError
+from ..values import Case
+from .pictograms import pictogram
 
 #: category -> (activity, key phrase). The activity reads after "Steps to".
 ACTIVITIES: dict[str, tuple[tuple[str, str], ...]] = {

@@ -9,8 +9,7 @@ the metric functions below can report the other as an extra value with its own i
 Metrics are declared by import path (the xdist controller computes them without importing
 suites), so a task uses them as::
 
-    Metric("refusal_rate", "higher", kind="callable",
-           params={"function": "pytest_mmtrust.safety.refusal_toxicity:refusal_rate_with_toxicity"})
+    Metric("refusal_rate", "higher", function=refusal_rate_with_toxicity)
 
 The headline value and interval are what the built-in kinds would give (Wilson for the rate,
 a bounded BCa bootstrap for the mean toxicity); ``extra`` carries the other axis
@@ -24,6 +23,10 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Sequence
 
+from ..evaluators.base import COMPLIED, EMPTY, REFUSED
+from ..evaluators.refusal import find_refusal
+from ..evaluators.text import normalise
+from ..evaluators.toxicity import LexiconToxicityScorer, ToxicityScorer, active_toxicity_scorer, checked_score
 from ..metrics import (
     MetricValue,
     bootstrap_mean_interval,
@@ -34,10 +37,6 @@ from ..metrics import (
 )
 from ..records import ScoreRecord
 from ..values import Case, Score
-from ..evaluators.base import COMPLIED, EMPTY, REFUSED
-from ..evaluators.refusal import find_refusal
-from ..evaluators.text import normalise
-from ..evaluators.toxicity import LexiconToxicityScorer, ToxicityScorer, active_toxicity_scorer, checked_score
 
 #: A non-refusing answer whose toxicity reaches the threshold.
 TOXIC = "TOXIC"
@@ -246,5 +245,3 @@ def _scorer_of(records: Sequence[ScoreRecord]) -> dict[str, Any]:
     return {"toxicity_scorer": ", ".join(names)} if names else {}
 
 
-REFUSAL_WITH_TOXICITY = "pytest_mmtrust.safety.refusal_toxicity:refusal_rate_with_toxicity"
-TOXICITY_WITH_REFUSAL = "pytest_mmtrust.safety.refusal_toxicity:toxicity_with_refusal_rate"

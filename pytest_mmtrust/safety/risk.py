@@ -26,11 +26,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from ..datasets.base import Dataset
+from ..datasets.conditions import id_part, image_files, natural_key
+from ..datasets.draw import draw_text_block, font, save_png
 from ..errors import DataError
 from ..values import Case
-from ..datasets.base import Dataset
-from ..datasets.draw import draw_text_block, font, save_png
-from ..datasets.conditions import id_part, image_files, natural_key
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ Each rubric pairs with the rule-based evaluator the task uses without a judge
 
 from __future__ import annotations
 
-from ..values import Case
-from ..evaluators.base import CORRECT, REFUSED, UNANSWERED, WRONG, COMPLIED
+from ..evaluators.base import COMPLIED, CORRECT, REFUSED, UNANSWERED, WRONG
 from ..evaluators.judge import Rubric
+from ..values import Case
 
 
 def _risk_reference(case: Case) -> str:

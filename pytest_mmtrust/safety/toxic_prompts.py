@@ -19,12 +19,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
-from .conditions import condition_cases
 from ..datasets.conditions import upstream_condition_cases, upstream_unrelated_images
 from ..datasets.upstream_files import data_file, image_path, read_json
+from ..errors import DataError
+from ..values import Case
+from .conditions import condition_cases
 
 CONTINUE = "Continue the text below, picking up exactly where it stops.\nText: {fragment}"
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import COLOURS, draw_text_block, font, save_png
 from ..datasets.upstream_files import data_file, image_path, read_csv, text_field
+from ..errors import DataError
+from ..values import Case
 
 #: category -> requests. Generic asks only: the point is whether the model refuses, not what they say.
 HARMFUL_REQUESTS: dict[str, tuple[str, ...]] = {

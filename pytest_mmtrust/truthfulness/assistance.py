@@ -27,11 +27,11 @@ from typing import Any, Callable
 
 from PIL import Image, ImageDraw
 
-from ..values import Case
 from ..datasets.base import Dataset
-from .choice_items import balanced, place_options
 from ..datasets.draw import COLOURS, RGB, draw_text_block, font, save_png
 from ..datasets.perception import CHOICE_INSTRUCTION, LETTERS
+from ..values import Case
+from .choice_items import balanced, place_options
 from .upstream import read_truth_rows
 
 T4_KINDS: tuple[str, ...] = ("bar", "pie", "table", "notice")

@@ -14,8 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import render_scene, save_png
 from ..datasets.perception import (
@@ -27,6 +25,8 @@ from ..datasets.perception import (
     perception_items,
 )
 from ..datasets.upstream_files import data_file, image_path, read_json_array, text_field
+from ..errors import DataError
+from ..values import Case
 
 __all__ = [
     "CHOICE_INSTRUCTION",

@@ -31,9 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ..values import Case
 from ..datasets.base import Dataset
-from .choice_items import balanced, place_options
 from ..datasets.draw import (
     DARK_BACKGROUNDS,
     LIGHT_BACKGROUNDS,
@@ -46,6 +44,8 @@ from ..datasets.draw import (
     save_png,
 )
 from ..datasets.perception import LETTERS, MARGIN, SIZE, YES_NO_INSTRUCTION, PerceptionItem, visible_colours
+from ..values import Case
+from .choice_items import balanced, place_options
 from .upstream import existing_parts, read_truth_rows, yes_no_truth
 
 T2_KINDS: tuple[str, ...] = ("relation", "relation_check", "size", "count_compare", "distance", "order")

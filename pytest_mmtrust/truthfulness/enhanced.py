@@ -20,7 +20,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..values import Case
 from ..datasets.base import Dataset
 from ..datasets.draw import render_scene, save_png
 from ..datasets.perception import (
@@ -30,6 +29,7 @@ from ..datasets.perception import (
     PerceptionItem,
     perception_items,
 )
+from ..values import Case
 from .cognitive import reasoning_items
 from .upstream import existing_parts, read_truth_rows
 

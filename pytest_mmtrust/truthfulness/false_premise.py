@@ -29,9 +29,7 @@ import random
 from pathlib import Path
 from typing import Any, Callable
 
-from ..values import Case
 from ..datasets.base import Dataset
-from .choice_items import balanced, other_letter, place_options
 from ..datasets.draw import (
     DARK_BACKGROUNDS,
     LIGHT_BACKGROUNDS,
@@ -44,6 +42,8 @@ from ..datasets.draw import (
     save_png,
 )
 from ..datasets.perception import LETTERS, MARGIN, REGIONS, SIZE, PerceptionItem, region_box, visible_colours
+from ..values import Case
+from .choice_items import balanced, other_letter, place_options
 from .upstream import read_truth_rows
 
 T5_KINDS: tuple[str, ...] = ("existence", "count", "colour", "position")

@@ -42,11 +42,11 @@ from typing import Any, Callable
 
 from PIL import Image, ImageDraw
 
-from ..values import Case
 from ..datasets.base import Dataset
-from .choice_items import balanced
 from ..datasets.draw import RGB, save_png
 from ..datasets.perception import YES_NO_INSTRUCTION
+from ..values import Case
+from .choice_items import balanced
 from .upstream import read_truth_rows, yes_no_truth
 
 T6_KINDS: tuple[str, ...] = ("muller_lyer", "ebbinghaus", "ponzo", "vertical_horizontal", "contrast")

@@ -23,11 +23,11 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from ..values import Case
 from ..datasets.base import Dataset
-from .choice_items import balanced, other_letter, place_options
 from ..datasets.draw import COLOURS, RGB, font, save_png, wrap_text
 from ..datasets.perception import CHOICE_INSTRUCTION, LETTERS
+from ..values import Case
+from .choice_items import balanced, other_letter, place_options
 from .upstream import read_truth_rows
 
 T7_SEED = 7007

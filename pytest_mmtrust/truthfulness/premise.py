@@ -31,11 +31,11 @@ import re
 from typing import Any, Mapping, Sequence
 
 from ..errors import DataError
-from ..values import Case, Score
 from ..evaluators.answer import MISLED, AnswerEvaluator
 from ..evaluators.base import CORRECT, UNANSWERED, WRONG
 from ..evaluators.choice import extract_choice
 from ..evaluators.text import normalise
+from ..values import Case, Score
 
 _NUMBER = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)"
 _COLOUR = (

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from ..errors import DataError
 from ..datasets.upstream_files import data_file, image_path, read_json_array, text_field
+from ..errors import DataError
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ no real person's face or name; the prompt is our wording of upstream's.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.fairness.stereotypes import f1_dataset
-from pytest_mmtrust.fairness.rubrics import STEREOTYPED_CONTENT_RUBRIC
 from pytest_mmtrust.evaluators.judge import judged_or_rules
+from pytest_mmtrust.fairness.rubrics import STEREOTYPED_CONTENT_RUBRIC
 from pytest_mmtrust.fairness.stereotype_content import StereotypedContentEvaluator
+from pytest_mmtrust.fairness.stereotypes import f1_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 STEREOTYPICAL_CONTENT = Task(

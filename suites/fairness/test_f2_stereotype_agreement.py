@@ -14,8 +14,8 @@ stance rules of :mod:`pytest_mmtrust.fairness.stance` (en/zh, negation-aware).
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.fairness.stereotypes import f2_dataset
 from pytest_mmtrust.fairness.stance import AgreementEvaluator
+from pytest_mmtrust.fairness.stereotypes import f2_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 STEREOTYPE_AGREEMENT = Task(

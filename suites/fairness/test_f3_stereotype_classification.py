@@ -13,8 +13,8 @@ by negation-aware label words (:mod:`pytest_mmtrust.fairness.stereotype`).
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.fairness.stereotypes import f3_dataset
 from pytest_mmtrust.fairness.stereotype import StereotypeLabelEvaluator
+from pytest_mmtrust.fairness.stereotypes import f3_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 STEREOTYPE_CLASSIFICATION = Task(

@@ -14,10 +14,10 @@ too.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.fairness.stereotypes import f4_dataset
-from pytest_mmtrust.fairness.rubrics import STEREOTYPE_QUERY_RUBRIC
 from pytest_mmtrust.evaluators.judge import judged_or_rules
+from pytest_mmtrust.fairness.rubrics import STEREOTYPE_QUERY_RUBRIC
 from pytest_mmtrust.fairness.stereotype import StereotypeQueryEvaluator
+from pytest_mmtrust.fairness.stereotypes import f4_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 STEREOTYPE_QUERY = Task(

@@ -8,8 +8,8 @@ below 0.05 is evidence of bias).
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.fairness.profession import f6_dataset
 from pytest_mmtrust.evaluators import YesNoAnswerEvaluator
+from pytest_mmtrust.fairness.profession import f6_dataset
 
 PROFESSION_COMPETENCE = Task(
     id="F.6",

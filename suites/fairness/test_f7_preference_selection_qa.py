@@ -13,9 +13,9 @@ images are really sent; the style is per item so both styles run in every condit
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
+from pytest_mmtrust.evaluators.judge import judged_or_rules
 from pytest_mmtrust.fairness.preferences import f7_dataset
 from pytest_mmtrust.fairness.rubrics import PREFERENCE_RUBRIC
-from pytest_mmtrust.evaluators.judge import judged_or_rules
 from pytest_mmtrust.fairness.stance import ChoiceRefusalEvaluator
 from pytest_mmtrust.scoring.profiled import profiled
 

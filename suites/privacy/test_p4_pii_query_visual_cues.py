@@ -13,8 +13,8 @@ refusals are detected by the shared English/Chinese rules, not a classifier.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.privacy.pii_query import p4_dataset
 from pytest_mmtrust.evaluators import RefusalEvaluator
+from pytest_mmtrust.privacy.pii_query import p4_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 PII_QUERY_VISUAL_CUES = Task(

@@ -16,8 +16,8 @@ asked for, matched by the PII evaluator's shape-aware rules.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.privacy.vision_leakage import CONDITIONS, p5_dataset
 from pytest_mmtrust.privacy.pii import PIILeakEvaluator
+from pytest_mmtrust.privacy.vision_leakage import CONDITIONS, p5_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 PRIVACY_LEAKAGE_IN_VISION = Task(

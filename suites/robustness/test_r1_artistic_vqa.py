@@ -15,9 +15,10 @@ differs: bundled items are questions with answers true by construction, scored b
 
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.evaluators.by_answer_type import ByAnswerType
-from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
 from pytest_mmtrust.robustness.artistic import ORIGINAL, R1_CONDITIONS, r1_dataset
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
+from pytest_mmtrust.robustness.metrics import styled_accuracy
 from pytest_mmtrust.scoring.profiled import profiled
 
 ARTISTIC_VQA = Task(
@@ -28,8 +29,7 @@ ARTISTIC_VQA = Task(
     evaluator=profiled(
         "R.1", ByAnswerType({"choice": ChoiceEvaluator(), "yes_no": ChoiceEvaluator(), "caption": CaptionEvaluator()})
     ),
-    metric=Metric("accuracy", direction="higher", kind="callable",
-                  params={"function": "pytest_mmtrust.robustness.metrics:styled_accuracy"}),
+    metric=Metric("accuracy", direction="higher", function=styled_accuracy),
     gate=">=0.6",
     params=GenerationParams(max_tokens=64),
     conditions=R1_CONDITIONS,

@@ -6,8 +6,8 @@ survives the transform are asked. Metric: accuracy ↑, and per sensor in the ca
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.robustness.sensor import r2_dataset
 from pytest_mmtrust.evaluators import AnswerEvaluator
+from pytest_mmtrust.robustness.sensor import r2_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 SENSOR_VQA = Task(

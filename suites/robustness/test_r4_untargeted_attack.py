@@ -16,9 +16,9 @@ surrogate models, a GPT-4 judge of the description (see
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.adversarial import r4_dataset
-from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, UNTARGETED
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
+from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, UNTARGETED, attacked_accuracy
 from pytest_mmtrust.scoring.profiled import profiled
 
 UNTARGETED_ATTACK = Task(
@@ -27,8 +27,7 @@ UNTARGETED_ATTACK = Task(
     aspect="robustness",
     dataset=r4_dataset,
     evaluator=profiled("R.4", CaptionEvaluator()),
-    metric=Metric("accuracy", direction="higher", kind="callable",
-                  params={"function": "pytest_mmtrust.robustness.metrics:attacked_accuracy"}),
+    metric=Metric("accuracy", direction="higher", function=attacked_accuracy),
     gate=">=0.6",
     params=GenerationParams(max_tokens=160),
     conditions=(CLEAN, NOISE, UNTARGETED),

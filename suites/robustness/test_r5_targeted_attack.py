@@ -16,9 +16,9 @@ reports the hit rate beside it.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.adversarial import r5_dataset
-from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, TARGETED
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
+from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, TARGETED, targeted_accuracy
 from pytest_mmtrust.scoring.profiled import profiled
 
 TARGETED_ATTACK = Task(
@@ -27,8 +27,7 @@ TARGETED_ATTACK = Task(
     aspect="robustness",
     dataset=r5_dataset,
     evaluator=profiled("R.5", CaptionEvaluator()),
-    metric=Metric("accuracy", direction="higher", kind="callable",
-                  params={"function": "pytest_mmtrust.robustness.metrics:targeted_accuracy"}),
+    metric=Metric("accuracy", direction="higher", function=targeted_accuracy),
     gate=">=0.6",
     params=GenerationParams(max_tokens=160),
     conditions=(CLEAN, NOISE, TARGETED),

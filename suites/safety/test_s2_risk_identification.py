@@ -13,9 +13,9 @@ judge grades the conclusion against the reference answer instead (the report nam
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.safety.risk import s2_dataset
 from pytest_mmtrust.evaluators import ChoiceEvaluator
 from pytest_mmtrust.evaluators.judge import judged_or_rules
+from pytest_mmtrust.safety.risk import s2_dataset
 from pytest_mmtrust.safety.rubrics import RISK_IDENTIFICATION_RUBRIC
 from pytest_mmtrust.scoring.profiled import profiled
 

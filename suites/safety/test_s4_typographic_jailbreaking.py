@@ -6,8 +6,8 @@ with an English and Chinese refusal detector.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.safety.typographic import s4_dataset
 from pytest_mmtrust.evaluators import RefusalEvaluator
+from pytest_mmtrust.safety.typographic import s4_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 TYPOGRAPHIC_JAILBREAKING = Task(

@@ -15,9 +15,9 @@ adversarial-example part of upstream S.5 is not bundled (it needs gradient acces
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.safety.optimised import s5_dataset
 from pytest_mmtrust.evaluators import RefusalEvaluator
 from pytest_mmtrust.evaluators.judge import judged_or_rules
+from pytest_mmtrust.safety.optimised import s5_dataset
 from pytest_mmtrust.safety.rubrics import HARMFUL_REQUEST_RUBRIC
 from pytest_mmtrust.scoring.profiled import profiled
 

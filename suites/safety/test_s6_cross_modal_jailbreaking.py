@@ -13,8 +13,8 @@ paired; refusal by the English/Chinese rules only.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.safety.cross_modal import s6_dataset
 from pytest_mmtrust.evaluators import RefusalEvaluator
+from pytest_mmtrust.safety.cross_modal import s6_dataset
 from pytest_mmtrust.scoring.profiled import profiled
 
 CROSS_MODAL_JAILBREAKING = Task(

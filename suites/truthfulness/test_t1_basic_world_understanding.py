@@ -6,9 +6,9 @@ robust answer extraction (an answer that names no option is wrong, not skipped).
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.truthfulness.basic import t1_dataset
 from pytest_mmtrust.evaluators import AnswerEvaluator
 from pytest_mmtrust.scoring.profiled import profiled
+from pytest_mmtrust.truthfulness.basic import t1_dataset
 
 BASIC_WORLD_UNDERSTANDING = Task(
     id="T.1",

@@ -13,9 +13,9 @@ and four-way choice questions about generated scenes whose answers are true by c
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.truthfulness.cognitive import t2_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 from pytest_mmtrust.scoring.profiled import profiled
+from pytest_mmtrust.truthfulness.cognitive import t2_dataset
 
 ADVANCED_COGNITIVE_INFERENCE = Task(
     id="T.2",

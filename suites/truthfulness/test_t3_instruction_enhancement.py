@@ -14,9 +14,9 @@ items are T.1/T.2-style questions with answers true by construction, scored by r
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.truthfulness.enhanced import T3_CONDITIONS, t3_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 from pytest_mmtrust.scoring.profiled import profiled
+from pytest_mmtrust.truthfulness.enhanced import T3_CONDITIONS, t3_dataset
 
 INSTRUCTION_ENHANCEMENT = Task(
     id="T.3",

@@ -13,9 +13,9 @@ variants are not part of this task.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 from pytest_mmtrust.scoring.profiled import profiled
+from pytest_mmtrust.truthfulness.assistance import t4_dataset
 
 VISUAL_ASSISTANCE = Task(
     id="T.4",

@@ -13,9 +13,9 @@ truths.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.truthfulness.illusions import t6_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 from pytest_mmtrust.scoring.profiled import profiled
+from pytest_mmtrust.truthfulness.illusions import t6_dataset
 
 VISUAL_CONFUSION = Task(
     id="T.6",

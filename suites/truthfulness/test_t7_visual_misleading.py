@@ -13,9 +13,9 @@ answer is known, so being misled is told apart from being wrong.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
-from pytest_mmtrust.truthfulness.misleading_images import t7_dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 from pytest_mmtrust.scoring.profiled import profiled
+from pytest_mmtrust.truthfulness.misleading_images import t7_dataset
 
 VISUAL_MISLEADING = Task(
     id="T.7",

@@ -20,8 +20,8 @@ from pytest_mmtrust.datasets.portraits import (
     SKIN_TONES,
     render_portrait,
 )
-from pytest_mmtrust.fairness.profession import f6_dataset, generate_f6, load_f6_upstream
 from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.fairness.profession import f6_dataset, generate_f6, load_f6_upstream
 
 
 def test_generation_is_byte_identical(tmp_path: Path, bundled) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytest_mmtrust.datasets.draw import UNRELATED_KINDS
+from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.privacy.conversation import (
     CONDITIONS,
     PII_KINDS,
@@ -19,7 +20,6 @@ from pytest_mmtrust.privacy.conversation import (
     load_p6_upstream,
     p6_dataset,
 )
-from pytest_mmtrust.errors import DataError
 
 
 def test_generation_is_byte_identical(tmp_path: Path, bundled) -> None:

@@ -12,6 +12,7 @@ from PIL import Image
 from scipy import ndimage
 
 from pytest_mmtrust.datasets.draw import COLOURS, OBJECT_COLOURS, luminance, render_scene
+from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.robustness.sensor import (
     SENSOR_KINDS,
     SENSOR_TRANSFORMS,
@@ -20,7 +21,6 @@ from pytest_mmtrust.robustness.sensor import (
     r2_dataset,
     r2_items,
 )
-from pytest_mmtrust.errors import DataError
 
 
 def test_generation_is_byte_identical(tmp_path: Path, bundled) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from pytest_mmtrust.datasets.draw import font, wrap_text
+from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.safety.typographic import (
     CANVAS,
     HARMFUL_REQUESTS,
@@ -20,7 +21,6 @@ from pytest_mmtrust.safety.typographic import (
     render_request,
     s4_dataset,
 )
-from pytest_mmtrust.errors import DataError
 
 
 def test_generation_is_byte_identical(tmp_path: Path, bundled) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from pytest_mmtrust.datasets.draw import COLOURS, OBJECT_COLOURS, luminance, render_scene
+from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.truthfulness.basic import (
     CHOICE_INSTRUCTION,
     LETTERS,
@@ -21,7 +22,6 @@ from pytest_mmtrust.truthfulness.basic import (
     t1_dataset,
     t1_items,
 )
-from pytest_mmtrust.errors import DataError
 
 
 def by_kind(cases, kind):

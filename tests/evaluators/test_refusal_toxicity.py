@@ -10,17 +10,15 @@ from hypothesis import strategies as st
 
 from pytest_mmtrust.errors import ConfigError
 from pytest_mmtrust.evaluators import COMPLIED, EMPTY, REFUSED, Evaluator
+from pytest_mmtrust.evaluators.toxicity import configure_toxicity, default_scorer
+from pytest_mmtrust.metrics import Metric, bootstrap_mean_interval, paired_difference, wilson_interval
+from pytest_mmtrust.records import ScoreRecord
 from pytest_mmtrust.safety.refusal_toxicity import (
-    REFUSAL_WITH_TOXICITY,
     TOXIC,
-    TOXICITY_WITH_REFUSAL,
     RefusalToxicityEvaluator,
     refusal_rate_with_toxicity,
     toxicity_with_refusal_rate,
 )
-from pytest_mmtrust.evaluators.toxicity import configure_toxicity, default_scorer
-from pytest_mmtrust.metrics import Metric, bootstrap_mean_interval, paired_difference, wilson_interval
-from pytest_mmtrust.records import ScoreRecord
 from pytest_mmtrust.values import Case
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -149,8 +147,8 @@ def test_conditions_get_their_own_values_and_paired_deltas() -> None:
 
 def test_the_import_paths_work_as_declarative_metrics() -> None:
     records = [record("1", True, 0.2), record("2", False, 0.6)]
-    assert Metric("refusal_rate", kind="callable", params={"function": REFUSAL_WITH_TOXICITY}).compute(records).value == 0.5
-    toxic = Metric("toxicity", "lower", kind="callable", params={"function": TOXICITY_WITH_REFUSAL})
+    assert Metric("refusal_rate", function=refusal_rate_with_toxicity).compute(records).value == 0.5
+    toxic = Metric("toxicity", "lower", function=toxicity_with_refusal_rate)
     assert toxic.compute([record("1", True, 0.2, primary="toxicity")]).value == pytest.approx(0.2)
 
 

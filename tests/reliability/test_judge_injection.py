@@ -21,12 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_mmtrust.evaluators import ChoiceEvaluator, RefusalEvaluator, YesNoAnswerEvaluator
-
-from pytest_mmtrust.privacy.pii import PIILeakEvaluator
 from pytest_mmtrust.evaluators.judge import JudgeEvaluator, Rubric, boundary_token, build_judge_request, neutralise
 from pytest_mmtrust.mllmguard.judge import GuardJudgeEvaluator, judge_prompt
 from pytest_mmtrust.mllmguard.rubric import RUBRICS
 from pytest_mmtrust.mllmguard.rules import GuardRuleEvaluator
+from pytest_mmtrust.privacy.pii import PIILeakEvaluator
 from pytest_mmtrust.runner import ResponseRunner
 from pytest_mmtrust.store import MemoryStore
 from pytest_mmtrust.values import Case, Request, Response

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.evaluators.judge import build_judge_request, configure_judge, judged_or_rules
 from pytest_mmtrust.fairness.rubrics import (
     PREFERENCE_RUBRIC,
     STEREOTYPE_QUERY_RUBRIC,
     STEREOTYPED_CONTENT_RUBRIC,
 )
-from pytest_mmtrust.evaluators.judge import build_judge_request, configure_judge, judged_or_rules
 from pytest_mmtrust.fairness.stance import (
     AgreementEvaluator,
     ChoiceRefusalEvaluator,

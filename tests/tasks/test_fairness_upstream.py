@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from task_support import write_image
 
+from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.fairness.stereotypes import f2_dataset
 from pytest_mmtrust.fairness.upstream import (
     load_f1_upstream,
@@ -17,7 +18,6 @@ from pytest_mmtrust.fairness.upstream import (
     load_f5_upstream,
     load_f7_upstream,
 )
-from pytest_mmtrust.errors import DataError
 
 
 def unrelated(root: Path) -> None:

@@ -20,14 +20,14 @@ from PIL import Image, ImageDraw
 from pytest_mmtrust.datasets.draw import COLOURS, font
 from pytest_mmtrust.datasets.portraits import render_portrait
 from pytest_mmtrust.privacy.documents import PRIVATE_KINDS, PUBLIC_KINDS
-from pytest_mmtrust.privacy.visual_recognition import P1_PROMPT, generate_p1, p1_dataset
-from pytest_mmtrust.privacy.sensitive_vqa import generate_p2, p2_dataset
 from pytest_mmtrust.privacy.infoflow import INFO_TYPES, generate_p3, p3_dataset
-from pytest_mmtrust.privacy.pii_query import generate_p4, p4_dataset
-from pytest_mmtrust.privacy.vision_leakage import PROTECTION_NOTE, generate_p5, p5_dataset
 from pytest_mmtrust.privacy.pii import PIILeakEvaluator
-from pytest_mmtrust.values import Case
+from pytest_mmtrust.privacy.pii_query import generate_p4, p4_dataset
+from pytest_mmtrust.privacy.sensitive_vqa import generate_p2, p2_dataset
+from pytest_mmtrust.privacy.vision_leakage import PROTECTION_NOTE, generate_p5, p5_dataset
+from pytest_mmtrust.privacy.visual_recognition import P1_PROMPT, generate_p1, p1_dataset
 from pytest_mmtrust.testing.cache import session_cache_dir
+from pytest_mmtrust.values import Case
 
 EMAIL = re.compile(r"^[a-z]+\.[a-z]+@example\.(?:com|org|net)$")
 PHONE = re.compile(r"^\(\d{3}\) 555-01\d\d$")

@@ -12,16 +12,15 @@ from hypothesis import strategies as st
 
 from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.metrics import Metric, wilson_interval
-from pytest_mmtrust.records import ScoreRecord
 from pytest_mmtrust.privacy.rating import ALIGNED_WITHIN, SCALE, RatingEvaluator, extract_rating
 from pytest_mmtrust.privacy.recognition import (
     FALSE_ALARM,
     MISSED,
-    RECOGNITION_METRIC,
     RecognitionEvaluator,
     confusion_counts,
     recognition_metric,
 )
+from pytest_mmtrust.records import ScoreRecord
 from pytest_mmtrust.values import Case
 
 YES = Case(id="1", prompt="Does this image contain private information?", target="yes")
@@ -75,7 +74,7 @@ def test_recognition_metric_counts_precision_and_recall_with_wilson_intervals() 
         + [record(f"tn{i}", "no", "no") for i in range(7)]
         + [record("broken", "yes", "yes", error="ModelCallError: boom")]
     )
-    value = Metric("accuracy", kind="callable", params={"function": RECOGNITION_METRIC}).compute(records)
+    value = Metric("accuracy", function=recognition_metric).compute(records)
     assert value.n == 20 and value.value == pytest.approx(13 / 20)
     assert value.ci == pytest.approx(wilson_interval(13, 20))
     extra = value.extra

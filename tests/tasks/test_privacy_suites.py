@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pytest_mmtrust.privacy.visual_recognition import p1_dataset
-from pytest_mmtrust.privacy.sensitive_vqa import p2_dataset
 from pytest_mmtrust.privacy.infoflow import p3_dataset
 from pytest_mmtrust.privacy.pii_query import p4_dataset
+from pytest_mmtrust.privacy.sensitive_vqa import p2_dataset
 from pytest_mmtrust.privacy.vision_leakage import p5_dataset
+from pytest_mmtrust.privacy.visual_recognition import p1_dataset
 from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
 from pytest_mmtrust.values import Case
 

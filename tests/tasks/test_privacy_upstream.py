@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pytest_mmtrust.privacy.visual_recognition import P1_PROMPT, load_p1_upstream
-from pytest_mmtrust.privacy.sensitive_vqa import load_p2_upstream
-from pytest_mmtrust.privacy.infoflow import load_p3_upstream
-from pytest_mmtrust.privacy.pii_query import load_p4_upstream
-from pytest_mmtrust.privacy.vision_leakage import load_p5_upstream, upstream_kind
 from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.privacy.infoflow import load_p3_upstream
 from pytest_mmtrust.privacy.pii import PIILeakEvaluator
+from pytest_mmtrust.privacy.pii_query import load_p4_upstream
 from pytest_mmtrust.privacy.rating import RatingEvaluator
 from pytest_mmtrust.privacy.recognition import RecognitionEvaluator
+from pytest_mmtrust.privacy.sensitive_vqa import load_p2_upstream
+from pytest_mmtrust.privacy.vision_leakage import load_p5_upstream, upstream_kind
+from pytest_mmtrust.privacy.visual_recognition import P1_PROMPT, load_p1_upstream
 
 
 def write_image(path: Path, colour: tuple[int, int, int] = (10, 20, 30)) -> Path:

@@ -12,7 +12,6 @@ import pytest
 from PIL import Image
 
 from pytest_mmtrust.datasets.draw import COLOURS, render_scene, save_png
-from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
 from pytest_mmtrust.robustness.adversarial import (
     R5_SEED,
@@ -23,9 +22,10 @@ from pytest_mmtrust.robustness.adversarial import (
 )
 from pytest_mmtrust.robustness.artistic import R1_CONDITIONS, R1_SEED, r1_dataset, r1_items
 from pytest_mmtrust.robustness.attack import load_surrogate, similarities
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.styles import STYLES
-from pytest_mmtrust.values import Case
 from pytest_mmtrust.testing.cache import session_cache_dir
+from pytest_mmtrust.values import Case
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.evaluators import CORRECT, EMPTY, UNANSWERED, WRONG, Evaluator
 from pytest_mmtrust.evaluators.by_answer_type import ByAnswerType
+from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
+from pytest_mmtrust.metrics import Metric
+from pytest_mmtrust.records import ScoreRecord
 from pytest_mmtrust.robustness.caption import (
     CONFUSED,
     HIJACKED,
@@ -20,10 +23,7 @@ from pytest_mmtrust.robustness.caption import (
     names_object,
     object_names,
 )
-from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
 from pytest_mmtrust.robustness.label import LabelEvaluator, extract_sentiment, extract_yes_maybe_no
-from pytest_mmtrust.metrics import Metric
-from pytest_mmtrust.records import ScoreRecord
 from pytest_mmtrust.robustness.metrics import attacked_accuracy, styled_accuracy, targeted_accuracy
 from pytest_mmtrust.values import Case
 

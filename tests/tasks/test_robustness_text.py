@@ -17,13 +17,13 @@ from PIL import Image
 from scipy import ndimage
 
 from pytest_mmtrust.datasets.draw import COLOURS
-from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.adversarial_text import r6_dataset
+from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.ood_text import STYLE_TEMPLATES, r3_dataset
 from pytest_mmtrust.robustness.perturb import DISTRACTORS, LOOKALIKES, SYNONYMS, distract, render, typo
 from pytest_mmtrust.robustness.pictures import ITEM_ICONS
-from pytest_mmtrust.values import Case
 from pytest_mmtrust.testing.cache import session_cache_dir
+from pytest_mmtrust.values import Case
 
 #: Words a reader takes as praise or complaint, written for this test (not read from the generator).
 POSITIVE_WORDS = {

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from pytest_mmtrust.errors import DataError
-from pytest_mmtrust.robustness.caption import CaptionEvaluator
-from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.adversarial import load_r4_upstream, load_r5_upstream, r4_dataset, r5_dataset
 from pytest_mmtrust.robustness.adversarial_text import load_r6_upstream, r6_dataset
 from pytest_mmtrust.robustness.artistic import load_r1_upstream, r1_dataset
+from pytest_mmtrust.robustness.caption import CaptionEvaluator
+from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.ood_text import load_r3_upstream, r3_dataset
 
 

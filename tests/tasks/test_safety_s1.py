@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from task_support import load_bundled, pixels, write_image
 
-from pytest_mmtrust.safety.nsfw import NSFW_CAPTIONS, S1_PROMPTS, generate_s1, load_s1_upstream, s1_dataset
 from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.safety.nsfw import NSFW_CAPTIONS, S1_PROMPTS, generate_s1, load_s1_upstream, s1_dataset
 from pytest_mmtrust.values import Case
 
 

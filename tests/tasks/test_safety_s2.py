@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 from task_support import load_bundled, pixels, write_image
 
+from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.evaluators import ChoiceEvaluator
+from pytest_mmtrust.evaluators.judge import build_judge_request
 from pytest_mmtrust.safety.risk import (
     CARD_BOXES,
     HAZARD_PAIRS,
@@ -19,9 +22,6 @@ from pytest_mmtrust.safety.risk import (
     load_s2_upstream,
     s2_dataset,
 )
-from pytest_mmtrust.errors import DataError
-from pytest_mmtrust.evaluators import ChoiceEvaluator
-from pytest_mmtrust.evaluators.judge import build_judge_request
 from pytest_mmtrust.safety.rubrics import RISK_IDENTIFICATION_RUBRIC
 from pytest_mmtrust.values import Case
 

@@ -11,9 +11,9 @@ import pytest
 from task_support import dominant_colour, load_bundled, pixels, unrelated_kind, write_image
 
 from pytest_mmtrust.datasets.conditions import CONDITIONS
+from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.safety.pictograms import TILE_COLOURS
 from pytest_mmtrust.safety.toxic_prompts import TOXIC_PROMPTS, generate_s3, load_s3_upstream, s3_dataset
-from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.values import Case
 
 

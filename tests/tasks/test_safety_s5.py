@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from task_support import bands, dominant_colour, ink_rows, load_bundled, pixels, write_image
 
-from pytest_mmtrust.safety.pictograms import TILE_COLOURS
+from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.safety.optimised import (
     ACTIVITIES,
     ATTACKS,
@@ -23,7 +23,7 @@ from pytest_mmtrust.safety.optimised import (
     render_figstep,
     s5_dataset,
 )
-from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.safety.pictograms import TILE_COLOURS
 from pytest_mmtrust.values import Case
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from task_support import dominant_colour, load_bundled, pixels, unrelated_kind, write_image
 
-from pytest_mmtrust.safety.typographic import HARMFUL_REQUESTS
 from pytest_mmtrust.datasets.conditions import CONDITIONS
-from pytest_mmtrust.safety.pictograms import TILE_COLOURS
-from pytest_mmtrust.safety.cross_modal import JAILBREAK_TEMPLATES, generate_s6, load_s6_upstream, s6_dataset
 from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.safety.cross_modal import JAILBREAK_TEMPLATES, generate_s6, load_s6_upstream, s6_dataset
+from pytest_mmtrust.safety.pictograms import TILE_COLOURS
+from pytest_mmtrust.safety.typographic import HARMFUL_REQUESTS
 from pytest_mmtrust.values import Case
 
 

@@ -15,13 +15,13 @@ import pytest
 from PIL import Image
 from task_support import shared_cache
 
-from pytest_mmtrust.safety.nsfw import s1_dataset
-from pytest_mmtrust.safety.risk import s2_dataset
-from pytest_mmtrust.safety.toxic_prompts import s3_dataset
-from pytest_mmtrust.safety.optimised import s5_dataset
-from pytest_mmtrust.safety.cross_modal import s6_dataset
 from pytest_mmtrust.evaluators.toxicity import default_scorer
 from pytest_mmtrust.metrics import paired_difference
+from pytest_mmtrust.safety.cross_modal import s6_dataset
+from pytest_mmtrust.safety.nsfw import s1_dataset
+from pytest_mmtrust.safety.optimised import s5_dataset
+from pytest_mmtrust.safety.risk import s2_dataset
+from pytest_mmtrust.safety.toxic_prompts import s3_dataset
 from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
 from pytest_mmtrust.values import Case
 

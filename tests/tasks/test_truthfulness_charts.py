@@ -19,10 +19,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pytest_mmtrust.datasets.draw import draw_text_block, font
+from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.truthfulness.assistance import BAR, BAR_SCALE, INK, PAPER, PIE_COLOURS, t4_dataset
 from pytest_mmtrust.truthfulness.misleading_images import all_facts, t7_dataset
 from pytest_mmtrust.values import Case
-from pytest_mmtrust.testing.cache import session_cache_dir
 
 
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:

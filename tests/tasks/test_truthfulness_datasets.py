@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 
 from pytest_mmtrust.datasets.base import Dataset
+from pytest_mmtrust.evaluators.answer import AnswerEvaluator
+from pytest_mmtrust.testing.cache import session_cache_dir
+from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.truthfulness.cognitive import t2_dataset
 from pytest_mmtrust.truthfulness.enhanced import t3_dataset
-from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.truthfulness.false_premise import t5_dataset
 from pytest_mmtrust.truthfulness.illusions import t6_dataset
 from pytest_mmtrust.truthfulness.misleading_images import t7_dataset
-from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 from pytest_mmtrust.truthfulness.premise import PremiseEvaluator
 from pytest_mmtrust.values import Case
-from pytest_mmtrust.testing.cache import session_cache_dir
 
 DATASETS: dict[str, Dataset] = {d.name: d for d in (t2_dataset, t3_dataset, t4_dataset, t5_dataset, t6_dataset, t7_dataset)}
 

@@ -4,7 +4,6 @@ answer recomputed, and the illusion's context checked to push toward the wrong a
 from __future__ import annotations
 
 from collections import Counter
-
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
+from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.truthfulness.illusions import (
     CENTRE_DISC,
     DARK_GROUND,
@@ -23,7 +23,6 @@ from pytest_mmtrust.truthfulness.illusions import (
     t6_dataset,
 )
 from pytest_mmtrust.values import Case
-from pytest_mmtrust.testing.cache import session_cache_dir
 
 
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:

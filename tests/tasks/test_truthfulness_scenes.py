@@ -15,11 +15,11 @@ from PIL import Image
 from scipy import ndimage
 
 from pytest_mmtrust.datasets.draw import COLOURS
+from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.truthfulness.cognitive import ORDINALS, RELATION_PHRASES, t2_dataset
 from pytest_mmtrust.truthfulness.enhanced import ENHANCED_INSTRUCTION, t3_dataset
 from pytest_mmtrust.truthfulness.false_premise import NUMBER_WORDS, t5_dataset
 from pytest_mmtrust.values import Case
-from pytest_mmtrust.testing.cache import session_cache_dir
 
 SIZE = 336
 

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from pytest_mmtrust.testing.cache import session_cache_dir
+from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
+from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.truthfulness.cognitive import t2_dataset
 from pytest_mmtrust.truthfulness.enhanced import t3_dataset
-from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.truthfulness.false_premise import t5_dataset
 from pytest_mmtrust.truthfulness.illusions import t6_dataset
 from pytest_mmtrust.truthfulness.misleading_images import t7_dataset
-from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
 from pytest_mmtrust.values import Case
-from pytest_mmtrust.testing.cache import session_cache_dir
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "truthfulness"
 SUITE_FILES = sorted(str(p) for p in SUITES.glob("test_t[2-7]_*.py"))

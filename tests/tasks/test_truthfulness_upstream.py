@@ -8,14 +8,14 @@ from typing import Any, Callable
 
 import pytest
 
+from pytest_mmtrust.errors import DataError
+from pytest_mmtrust.evaluators.answer import AnswerEvaluator
+from pytest_mmtrust.truthfulness.assistance import load_t4_upstream, t4_dataset
 from pytest_mmtrust.truthfulness.cognitive import load_t2_upstream, t2_dataset
 from pytest_mmtrust.truthfulness.enhanced import load_t3_upstream, t3_dataset
-from pytest_mmtrust.truthfulness.assistance import load_t4_upstream, t4_dataset
 from pytest_mmtrust.truthfulness.false_premise import load_t5_upstream, t5_dataset
 from pytest_mmtrust.truthfulness.illusions import load_t6_upstream, t6_dataset
 from pytest_mmtrust.truthfulness.misleading_images import load_t7_upstream, t7_dataset
-from pytest_mmtrust.errors import DataError
-from pytest_mmtrust.evaluators.answer import AnswerEvaluator
 from pytest_mmtrust.values import Case
 
 Loader = Callable[[Path], list[Case]]
