@@ -123,6 +123,8 @@ def test_hallucination_asd_divides_by_three_again(scores: list[float]) -> None:
     assert value.value == pytest.approx(ref.open_domain_acc([s / 3 for s in scores]))
     assert value.value <= 1 / 3 + 1e-12
     assert value.extra["par"] == pytest.approx(sum(s == 0 for s in scores) / len(scores))
+    # a hallucination is a unit at level 1 of 3, so the MLLMGuard table (truthfulness, overall) follows
+    assert value.extra["counts"] == {"0": sum(s == 0 for s in scores), "1": sum(s == 3 for s in scores), "2": 0, "3": 0}
 
 
 def _meta(task: str, metric: Metric, gate: str | None = None) -> dict[str, Any]:
