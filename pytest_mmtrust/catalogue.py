@@ -87,6 +87,10 @@ def _parts(task: Task) -> Iterator[Any]:
 
 def _evaluator_parts(evaluator: Any) -> Iterator[Any]:
     """The evaluator, the evaluators it delegates to and its rubric's reference function."""
+    wrapped = getattr(evaluator, "default", None)
+    if wrapped is not None:  # a scoring-profile wrapper (scoring.profiled): the task is what it wraps
+        yield from _evaluator_parts(wrapped)
+        return
     yield evaluator
     for attribute in ("rules", "evaluators"):
         inner = getattr(evaluator, attribute, None)

@@ -75,6 +75,12 @@ def _optional_text(value: Any) -> str | None:
     return None if value in (None, "") else _text(value)
 
 
+def _scoring(value: Any) -> str:
+    from .scoring import check_profile
+
+    return check_profile(value)
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -118,6 +124,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("guard-evaluator", None, _optional_text,
            "MLLMGuard scorer: rules (default), judge, judge:MODEL or classifier:PATH[,HALLUCINATION_PATH]"),
     Option("epochs", 1, _positive_int, "ask each case this many times and aggregate per case"),
+    Option("scoring", "default", _scoring,
+           "scoring profile: default (the project's corrected scoring) or upstream (MultiTrust's and MLLMGuard's "
+           "own rules, for numbers comparable with the papers; see docs/scoring.md)"),
     Option("rpm", None, lambda v: None if v is None else _positive_float(v), "at most this many requests per minute"),
     Option("tpm", None, lambda v: None if v is None else _positive_float(v), "at most this many tokens per minute"),
 )
@@ -155,6 +164,7 @@ class Settings:
     judge_api_base: str | None = None
     toxicity: str | None = None
     epochs: int = 1
+    scoring: str = "default"
     rpm: float | None = None
     tpm: float | None = None
     gates: GateTable = field(default_factory=GateTable)
@@ -182,6 +192,9 @@ class Settings:
             except (TypeError, ValueError) as exc:
                 raise ConfigError(f"{source or '--mmtrust-' + key}: {raw!r} {exc}") from exc
         gates = parse_gate_table(table_gates, f"{where} [tool.mmtrust.gates]").with_command_line(cli_gates)
+        from .multitrust import check_gate_names
+
+        check_gate_names(gates, "--mmtrust-gate / [tool.mmtrust.gates]")
         store = None
         if not values["no-store"]:
             store = _path(rootdir, values["store"]) if values["store"] else rootdir / ".mmtrust" / "responses.sqlite"
@@ -216,6 +229,7 @@ class Settings:
             judge_api_base=values["judge-api-base"],
             toxicity=values["toxicity"],
             epochs=values["epochs"],
+            scoring=values["scoring"],
             rpm=values["rpm"],
             tpm=values["tpm"],
             gates=gates,

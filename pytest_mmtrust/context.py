@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ConfigError, MMTrustError
+from .scoring import PROFILES
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
     from .runner import ResponseRunner
     from .store import StoreLike
 
-#: The scoring profiles (``--mmtrust-scoring``).
-SCORING_PROFILES = ("default", "upstream")
+#: The scoring profiles (``--mmtrust-scoring``; see :mod:`pytest_mmtrust.scoring`).
+SCORING_PROFILES = PROFILES
 
 
 class EvaluatorModels:
@@ -177,7 +178,7 @@ def bind_evaluator(evaluator: "Evaluator", context: RunContext) -> "Evaluator":
     return bind(context) if callable(bind) else evaluator
 
 
-def context_for(settings: "Settings", store: Callable[[], "StoreLike"], scoring: str = "default") -> RunContext:
+def context_for(settings: "Settings", store: Callable[[], "StoreLike"]) -> RunContext:
     """The run context of ``settings``; a bad toxicity or MLLMGuard setting, or a judge string
     that names no model, is a :class:`ConfigError` now, before anything is collected."""
     from .evaluators.toxicity import toxicity_scorer
@@ -196,6 +197,6 @@ def context_for(settings: "Settings", store: Callable[[], "StoreLike"], scoring:
         timeout=settings.timeout, batch_size=settings.batch_size,
     )
     return RunContext(
-        scoring=scoring, judge=settings.judge, judge_api_base=settings.judge_api_base, toxicity=scorer,
+        scoring=settings.scoring, judge=settings.judge, judge_api_base=settings.judge_api_base, toxicity=scorer,
         guard_evaluator=settings.guard_evaluator or "rules", models=models,
     )

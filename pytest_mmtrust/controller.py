@@ -70,7 +70,7 @@ class RunController:
         baseline = read_baseline(settings.baseline) if settings.baseline else None
         self.summary = summarise(
             settings.model, self.task_meta, self.expected, self.records, settings.gates, baseline, settings.max_drop,
-            model_version=settings.model_version, identity=identity, run_id=run_id,
+            model_version=settings.model_version, identity=identity, run_id=run_id, scoring=settings.scoring,
             limited=settings.limit is not None, notes=notes,
         )
         timing = {"started": self.started, "duration_s": round(time.time() - self.started, 3), "run_id": run_id}
@@ -102,7 +102,7 @@ class RunController:
     @property
     def failed(self) -> bool:
         """True when a gate failed and the run is not report-only: the session must fail."""
-        return bool(self.summary and self.summary.failed and not self.settings.report_only)
+        return bool(self.summary and self.summary.failed_gates and not self.settings.report_only)
 
     def terminal_lines(self) -> list[tuple[str, bool]]:
         """The summary for the terminal: ``(line, loud)`` pairs — failures and warnings are loud —
@@ -110,8 +110,9 @@ class RunController:
         lines: list[tuple[str, bool]] = []
         if self.summary is not None:
             lines = [(line, line.startswith(("FAIL", "WARNING"))) for line in summary_lines(self.summary)]
-            if self.summary.failed:
+            failed = self.summary.failed_gates  # tasks', then the MultiTrust aggregate's
+            if failed:
                 note = " (reported only: --mmtrust-report-only)" if self.settings.report_only else ""
-                lines.append((f"mmtrust: {len(self.summary.failed)} gate(s) failed{note}", not self.settings.report_only))
+                lines.append((f"mmtrust: {len(failed)} gate(s) failed{note}", not self.settings.report_only))
         lines += [(f"mmtrust: wrote the {what} to {path}", False) for what, path in self.written]
         return lines

@@ -91,11 +91,13 @@ def check_gates(
     ``default_gates``: what is known of those tasks (a task missing from ``metrics`` is not
     range-checked); ``collected`` is how many tasks this run collected, for the message.
     """
+    from .multitrust import is_aggregate_gate  # its own names are checked by the aggregate
+
     errors: list[str] = []
     warnings: list[str] = []
     named = list(dict.fromkeys([*gates.thresholds, *gates.modes]))
     for task_id in named:
-        if task_id in known_ids:
+        if task_id in known_ids or is_aggregate_gate(task_id):  # ``multitrust`` gates name no task
             continue
         place = gates.sources.get(task_id, f"gate {task_id!r}")
         nearest = nearest_ids(task_id, known_ids)

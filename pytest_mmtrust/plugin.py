@@ -250,7 +250,8 @@ class MMTrustPlugin:
         data = self.settings.data or "bundled (generated)"
         judge = self.settings.judge or "rules"
         version = f" (version {self.settings.model_version})" if self.settings.model_version else ""
-        return [f"mmtrust: model {self.settings.model}{version} · judge {judge} · store {store} · data {data}"]
+        return [f"mmtrust: model {self.settings.model}{version} · judge {judge} · scoring {self.settings.scoring} "
+                f"· store {store} · data {data}"]
 
     # ------------------------------------------------------------ xdist
 

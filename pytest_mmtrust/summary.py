@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .baselines import DEFAULT_SCORING, Baseline, baseline_notes, comparability, params_json
 from .gates import (
@@ -45,7 +45,11 @@ from .metrics import (
 )
 from .records import ScoreRecord
 from .reuse import Reuse, answer_runs, fingerprints, self_comparison
+from .scoring import DEFAULT, UPSTREAM
 from .unscorable import count_unscorable, unscorable_count, unscorable_outcomes, unscorable_rule
+
+if TYPE_CHECKING:
+    from .multitrust import MultiTrustScore
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,17 @@ class TaskResult:
     unscorable: int = 0
     unscorable_rule: str = ""
     unscorable_outcomes: Mapping[str, int] = field(default_factory=dict)
+    scoring: str = DEFAULT
+    note: str = ""
+    parts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class RunSummary:
     """The whole run: per-task results plus what the header of every report says.
+
+    ``scoring`` is the profile the tasks were scored in; ``multitrust`` the MultiTrust aggregate
+    (None when no MultiTrust task ran).
 
     ``notes`` describe the run (another model or version than the baseline's, a gate written
     on the metric's better side …);
@@ -97,10 +107,16 @@ class RunSummary:
     baseline_path: str | None = None
     #: The scoring profile the run used (what a baseline records and is checked against).
     scoring: str = DEFAULT_SCORING
+    multitrust: "MultiTrustScore | None" = None
 
     @property
     def failed(self) -> list[TaskResult]:
         return [t for t in self.tasks if t.decision.failed]
+
+    @property
+    def failed_gates(self) -> list[str]:
+        """The names of every failed gate: task ids, then aggregate gates (``multitrust`` …)."""
+        return [t.id for t in self.failed] + (self.multitrust.failed if self.multitrust else [])
 
     @property
     def n_items(self) -> int:
@@ -137,8 +153,9 @@ def summarise(
     scoring: str = DEFAULT_SCORING,
     limited: bool = False,
     notes: Sequence[str] = (),
+    resamples: int | None = None,
 ) -> RunSummary:
-    """Compute every task's metric and decide its gate.
+    """Compute every task's metric, decide its gate, and the MultiTrust aggregate and its gates.
 
     ``gates`` may be a :class:`~pytest_mmtrust.gates.GateTable` (from Settings), which also
     carries ``alpha`` and the default mode; ``alpha`` here overrides it. ``expected`` counts
@@ -146,7 +163,15 @@ def summarise(
     a :class:`~.baselines.Baseline` (from a file: its model, version, runs and scoring are
     checked too) or a plain mapping of entries. ``limited``: a ``--mmtrust-limit`` smoke run.
     ``notes``: lines for the report header from elsewhere (gates written on the metric's better side).
+    ``scoring`` is the profile (``default`` or ``upstream``): it picks each MultiTrust task's
+    upstream headline where the profiles differ (:mod:`pytest_mmtrust.scoring.upstream_metrics`)
+    and the aggregate's arithmetic; ``resamples`` overrides the aggregate's bootstrap size.
     """
+    from .multitrust import RESAMPLES, decide_gates, empty_score, is_aggregate_gate, multitrust_score
+    from .scoring.parts import part_breakdown
+    from .scoring.upstream_metrics import headline
+
+
     table_alpha, mode_for = gate_settings(gates)
     alpha = table_alpha if alpha is None else alpha
     by_task: dict[str, list[ScoreRecord]] = defaultdict(list)
@@ -166,12 +191,15 @@ def summarise(
     prepared = []
     for task_id in sorted(task_meta, key=_task_order):
         meta = task_meta[task_id]
-        metric = Metric.from_json(meta["metric"])
         raw = sorted(by_task.get(task_id, []), key=lambda r: r.case)
-        counted = count_unscorable(metric, raw)
+        head = headline(task_id, Metric.from_json(meta["metric"]), scoring, raw)
+        metric = head.metric
+        # the upstream profile follows upstream's own arithmetic for answers it cannot read
+        counted = raw if head.scoring == UPSTREAM else count_unscorable(metric, raw)
         cases = aggregate_epochs(counted, "share" if metric.kind == "proportion" else "mean") if has_epochs(counted) else counted
         value = metric.compute(cases)
-        prepared.append((task_id, meta, metric, raw, cases, value))
+        prepared.append((task_id, {**meta, "gate": head.gate or meta.get("gate"), "scoring": head.scoring,
+                                   "note": head.note}, metric, raw, cases, value))
 
     problems: dict[str, str] = {}
     comparable: dict[str, BaselineEntry] = {}
@@ -226,7 +254,7 @@ def summarise(
                 name=meta["name"],
                 aspect=meta["aspect"],
                 metric=metric,
-                evaluator=meta.get("evaluator", ""),
+                evaluator=_evaluator_name(meta, raw),
                 value=value,
                 n_expected=n_expected,
                 threshold=threshold,
@@ -242,13 +270,24 @@ def summarise(
                 unscorable=unscorable_count(metric, raw, value),
                 unscorable_rule=unscorable_rule(metric, raw),
                 unscorable_outcomes=unscorable_outcomes(raw) if metric.kind != "callable" else {},
+                scoring=meta["scoring"],
+                note=meta["note"],
+                parts=part_breakdown(task_id, metric, cases),
             )
         )
+    aggregate = multitrust_score(
+        {task_id: cases for task_id, _meta, _metric, _raw, cases, _value in prepared}, scoring,
+        {task_id: expected.get(task_id, 0) for task_id in task_meta}, RESAMPLES if resamples is None else resamples,
+    )
+    if aggregate is None and any(is_aggregate_gate(name) for name in gates):
+        aggregate = empty_score(scoring)
+    if aggregate is not None:
+        aggregate = decide_gates(aggregate, gates)
     return RunSummary(
         model=model, tasks=tuple(results), model_version=model_version, identity=identity, run_id=run_id,
         reuse=Reuse.from_records(records, run_id), notes=tuple(header_notes), warnings=tuple(warnings),
         baseline_path=str(baseline.path) if isinstance(baseline, Baseline) and baseline.path else None,
-        scoring=scoring,
+        scoring=scoring, multitrust=aggregate,
     )
 
 
@@ -265,6 +304,16 @@ def _fingerprint_changes(records: Sequence[ScoreRecord], run_id: str | None) -> 
                 f"reused answer(s) came from {', '.join(sorted(old - fresh))}, this run's from {', '.join(sorted(fresh))}; "
                 "give the model a new --mmtrust-model-version to ask everything again"]
     return []
+
+
+def _evaluator_name(meta: Mapping[str, Any], records: Sequence[ScoreRecord]) -> str:
+    """The evaluator the task declared, or the one that scored its records when the run bound
+    another (the upstream profile's): the report must name what produced the numbers."""
+    declared = str(meta.get("evaluator", ""))
+    used = sorted({r.evaluator for r in records if r.evaluator and r.error is None})
+    if used and declared not in used:
+        return ", ".join(used)
+    return declared
 
 
 def _case_values(records: Sequence[ScoreRecord]) -> dict[str, float | None]:

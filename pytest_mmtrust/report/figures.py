@@ -164,10 +164,11 @@ def run_verdict(summary: RunSummary) -> tuple[str, str]:
     ``pass``). ``warning``: no gate failed, but the run has a warning a reader must not miss (a
     baseline compared with its own answers, or one that could not be compared for some tasks):
     such a run is never reported as a clean pass."""
-    failed = summary.failed
+    failed = summary.failed_gates
     gated = sum(1 for t in summary.tasks if t.threshold is not None or t.decision.baseline_value is not None)
+    gated += len(summary.multitrust.gates) if summary.multitrust is not None else 0
     if failed:
-        return "fail", f"{len(failed)} of {gated} gates failed ({', '.join(t.id for t in failed)})"
+        return "fail", f"{len(failed)} of {gated} gates failed ({', '.join(failed)})"
     incomplete = [t for t in summary.tasks if t.decision.verdict == "incomplete"]
     if incomplete:
         return "incomplete", f"{len(incomplete)} task(s) incomplete ({', '.join(t.id for t in incomplete)}), no gate failed"

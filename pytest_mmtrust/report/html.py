@@ -25,6 +25,7 @@ from ..records import ScoreRecord
 from ..redaction import redact
 from ..safe_text import for_html as escape  # secrets blanked, controls visible, HTML-escaped
 from ..summary import RunSummary, TaskResult
+from . import multitrust_view
 from .cases import baseline_outcome, excerpt, is_failing, newly_failing
 from .charts import aspect_chart, condition_chart, delta_chart, task_chart
 from .figures import (
@@ -83,6 +84,9 @@ def render_html(
             task_chart(task_bars(summary)), _task_table(summary),
         ]),
     ]
+    multitrust = multitrust_view.html_section(summary)
+    if multitrust:
+        sections.insert(1, _section("multitrust", "MultiTrust", [multitrust]))
     deltas = delta_bars(summary)
     if deltas:
         sections.append(_section("baseline", "Against the baseline", [
@@ -95,11 +99,13 @@ def render_html(
         charts = [condition_chart(t.id, t.name, t.metric.name, t.conditions) for t in with_conditions]
         sections.append(_section("conditions", "Image conditions (none / related / unrelated)",
                                  ["<div class='small-multiples'>" + "".join(charts) + "</div>"]))
-    present = {"aspects", "tasks", "cases"} | ({"baseline"} if deltas else set()) | ({"conditions"} if with_conditions else set())
+    present = {"aspects", "tasks", "cases"} | ({"multitrust"} if multitrust else set()) | ({"baseline"} if deltas else set()) | ({"conditions"} if with_conditions else set())
     sections.append(_section("cases", "Cases", [_cases(summary, thumbnails, max_cases_per_task, max_images_per_task)]))
     usage = usage_line(run_usage(summary))
     totals = f"{len(summary.tasks)} tasks · {summary.n_items:,} cases scored · {summary.n_cached:,} cached"
     reused = summary.reuse.line()
+    if summary.scoring != "default":
+        totals += f" · {summary.scoring} scoring"
     return "".join([
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -120,7 +126,7 @@ def render_html(
     ])
 
 
-_NAV = (("aspects", "Aspects"), ("tasks", "Tasks"), ("baseline", "Baseline"), ("conditions", "Image conditions"),
+_NAV = (("aspects", "Aspects"), ("multitrust", "MultiTrust"), ("tasks", "Tasks"), ("baseline", "Baseline"), ("conditions", "Image conditions"),
         ("cases", "Cases"))
 
 

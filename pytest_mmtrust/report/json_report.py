@@ -13,6 +13,10 @@ compared with this task, or null), the baseline test (``significant``, ``test``,
 ``interval`` (how the CI was computed), ``evaluator``, ``unscorable`` (answers the evaluator
 could not score: ``count``, ``share``, ``outcomes``, ``rule`` — how the metric counted them), ``conditions`` (per image condition:
 value, ci, n, delta, delta_ci, method, p_value, n_paired), ``outcomes`` (counts per outcome word), ``cached``, ``usage``.
+``scoring`` is the profile (``default`` or ``upstream``; per task too, with ``parts``: each
+sub-dataset's value where the task has several). ``multitrust`` (when MultiTrust tasks ran or the
+aggregate is gated): ``overall`` and ``subaspects`` (0–100, 95% interval), ``tasks``, ``partial``,
+``missing``, ``incomplete``, ``gates`` and ``not_comparable`` (see :mod:`pytest_mmtrust.multitrust`).
 ``mllmguard`` (when MLLMGuard tasks ran): ASD and PAR with intervals per dimension, per
 language and overall (see :func:`pytest_mmtrust.mllmguard.aggregate.aggregate`). Top-level ``usage`` has the run's tokens and cost: ``total`` (spent on this run's calls and
 reused from the store) and per task.
@@ -80,6 +84,8 @@ def task_json(task: TaskResult) -> dict[str, Any]:
             for c in task.conditions
         ],
         "details": {k: v for k, v in task.value.extra.items()},
+        "scoring": task.scoring,
+        "parts": dict(task.parts) if task.parts else None,
         "outcomes": dict(task.outcomes),
         "cached": task.cached,
         "usage": dict(task.usage),
@@ -99,7 +105,7 @@ def report_json(summary: RunSummary, timing: dict[str, Any] | None = None) -> di
             "tasks": len(summary.tasks),
             "items": summary.n_items,
             "cached": summary.n_cached,
-            "failed_gates": [t.id for t in summary.failed],
+            "failed_gates": summary.failed_gates,
         },
         "usage": usage_json(summary),
         "reused": summary.reuse.to_json(),
@@ -108,6 +114,10 @@ def report_json(summary: RunSummary, timing: dict[str, Any] | None = None) -> di
         "warnings": list(summary.warnings),
         "timing": timing or {},
     }
+    if summary.multitrust is not None:
+        from .multitrust_view import not_comparable
+
+        out["multitrust"] = {**summary.multitrust.to_json(), "not_comparable": not_comparable(summary)}
     if any(t["id"].startswith("G.") for t in tasks):
         from ..mllmguard.aggregate import aggregate
 

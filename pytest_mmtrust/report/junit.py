@@ -61,15 +61,39 @@ def gate_properties(task: TaskResult) -> list[tuple[str, object]]:
     return [(name, for_xml(item) if isinstance(item, str) else item) for name, item in properties]
 
 
+def aggregate_gate_properties(summary: RunSummary) -> list[tuple[str, str, tuple[str, ...], list[tuple[str, object]]]]:
+    """(name, verdict, reasons, properties) of each MultiTrust aggregate gate (``gate[multitrust]`` …)."""
+    score = summary.multitrust
+    if score is None:
+        return []
+    from ..multitrust import gate_target
+
+    out = []
+    for name, (threshold, decision) in dict(score.gates).items():
+        target = gate_target(score, name)
+        value, ci = (target[0].value, target[0].ci) if target else (None, None)
+        properties: list[tuple[str, object]] = [
+            ("mmtrust_task", name), ("mmtrust_metric", f"multitrust_score ({score.profile} scoring, 0-100)"),
+            ("mmtrust_direction", "higher"), ("mmtrust_value", "" if value is None else round(value, 6)),
+            ("mmtrust_ci", "" if ci is None else f"{ci[0]:.6g},{ci[1]:.6g}"), ("mmtrust_n", len(score.tasks)),
+            ("mmtrust_gate", str(threshold)), ("mmtrust_baseline", ""), ("mmtrust_delta", ""),
+            ("mmtrust_verdict", decision.verdict),
+        ]
+        out.append((name, decision.verdict, tuple(decision.reasons), properties))
+    return out
+
+
 def gate_reports(summary: RunSummary, *, report_only: bool = False) -> list[pytest.TestReport]:
-    """Setup, call and teardown reports of one synthetic gate test per task, in task order."""
+    """Setup, call and teardown reports of one synthetic gate test per task (in task order), then
+    one per MultiTrust aggregate gate."""
+    gates = [(task.id, task.decision.verdict, tuple(task.decision.reasons), gate_properties(task)) for task in summary.tasks]
+    gates += aggregate_gate_properties(summary)
     reports: list[pytest.TestReport] = []
     now = time.time()
-    for task in summary.tasks:
-        nodeid = gate_nodeid(task.id)
-        location = (LOCATION_FILE, None, f"gate[{task.id}]")
-        properties = gate_properties(task)
-        why = for_xml("\n".join(task.decision.reasons) or f"{task.id}: {task.decision.verdict}")
+    for gate_id, verdict, reasons, properties in gates:
+        nodeid = gate_nodeid(gate_id)
+        location = (LOCATION_FILE, None, f"gate[{gate_id}]")
+        why = for_xml("\n".join(reasons) or f"{gate_id}: {verdict}")
 
         def report(when: str, outcome: str, longrepr: object = None) -> pytest.TestReport:
             return pytest.TestReport(
@@ -78,14 +102,14 @@ def gate_reports(summary: RunSummary, *, report_only: bool = False) -> list[pyte
                 user_properties=properties,
             )
 
-        if task.decision.verdict == "incomplete":
+        if verdict == "incomplete":
             reports.append(report("setup", "skipped", (LOCATION_FILE, 0, f"Skipped: {why}")))
-        elif task.decision.failed and report_only:
+        elif verdict == "fail" and report_only:
             reason = f"Skipped: {why} (reported only: --mmtrust-report-only)"
             reports.append(report("setup", "skipped", (LOCATION_FILE, 0, reason)))
         else:
             reports.append(report("setup", "passed"))
-            if task.decision.failed:
+            if verdict == "fail":
                 reports.append(report("call", "failed", why))
             else:
                 reports.append(report("call", "passed"))

@@ -21,6 +21,7 @@ from ..metrics import ConditionDelta
 from ..redaction import redact
 from ..safe_text import for_html, for_markdown, for_markdown_code
 from ..summary import RunSummary, TaskResult
+from . import multitrust_view
 from .cases import baseline_outcome, excerpt, failing_records, image_names, newly_failing
 from .figures import ASPECT_TITLES, regressed, run_verdict
 from .format import ARROWS, gate_text, interval, number, signed
@@ -69,6 +70,7 @@ def _render(summary: RunSummary, max_examples: int, dropped: bool) -> str:
             [_attention_row(task) for task in attention],
         )
         lines.append("")
+    lines += multitrust_view.markdown_lines(summary, _cell)
     lines += ["### All tasks", ""]
     for aspect, tasks in _by_aspect(summary):
         lines += [f"#### {ASPECT_TITLES.get(aspect, aspect.capitalize())}", ""]
@@ -112,6 +114,8 @@ def attention_tasks(summary: RunSummary) -> list[TaskResult]:
 def _totals(summary: RunSummary) -> str:
     n = len(summary.tasks)
     parts = [f"{n} task{'s' if n != 1 else ''}", f"{summary.n_items:,} cases scored", f"{summary.n_cached:,} cached"]
+    if summary.scoring != "default":
+        parts.append(f"{summary.scoring} scoring")
     usage = usage_line(run_usage(summary))
     if usage:
         parts.append(usage)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..safe_text import for_terminal
 from ..summary import RunSummary
+from . import multitrust_view
 from .figures import regressed, verdict_word
 from .format import ARROWS, gate_text, interval, number, signed, unscorable_text
 from .usage import run_usage, usage_line
@@ -27,6 +28,8 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
         f"mmtrust: {summary.model_label} · {n_tasks} task{'s' if n_tasks != 1 else ''} · "
         f"{summary.n_items:,} cases scored · {summary.n_cached:,} cached"
     )
+    if summary.scoring != "default":
+        header += f" · {summary.scoring} scoring"
     if summary.n_items and summary.n_cached == summary.n_items:
         header += " (fully cached: no model calls)"
     usage = usage_line(run_usage(summary))
@@ -61,6 +64,7 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
             delta = "" if cond.delta is None else f"  Δ vs {task.conditions[0].condition} {signed(cond.delta)} {interval(ci=cond.delta_ci)}"
             lines.append(f"  {task.id} [{cond.condition}] {task.metric.name} {number(cond.metric.value)} "
                          f"{interval(cond.metric)} n={cond.metric.n}{delta}")
+    lines += multitrust_view.terminal_lines(summary)
     lines += mllmguard_lines(summary)
     if evaluators:
         used = sorted({f"{t.id}={t.evaluator}" for t in summary.tasks})
@@ -69,6 +73,10 @@ def summary_lines(summary: RunSummary, evaluators: bool = True) -> list[str]:
     for task in summary.tasks:
         for reason in task.decision.reasons:
             lines.append(f"{task.decision.verdict.upper()}: {reason}")
+    if summary.multitrust is not None:
+        for _threshold, decision in dict(summary.multitrust.gates).values():
+            if decision.failed:
+                lines += [f"FAIL: {reason}" for reason in decision.reasons]
     lines += [f"WARNING: {warning}" for warning in summary.warnings]
     return [for_terminal(line) for line in lines]
 

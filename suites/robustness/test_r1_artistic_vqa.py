@@ -19,13 +19,16 @@ from pytest_mmtrust.evaluators.choice import ChoiceEvaluator
 from pytest_mmtrust.robustness.artistic import ORIGINAL, R1_CONDITIONS, r1_dataset
 from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.metrics import styled_accuracy
+from pytest_mmtrust.scoring.profiled import profiled
 
 ARTISTIC_VQA = Task(
     id="R.1",
     name="VQA on artistic-style images",
     aspect="robustness",
     dataset=r1_dataset,
-    evaluator=ByAnswerType({"choice": ChoiceEvaluator(), "yes_no": ChoiceEvaluator(), "caption": CaptionEvaluator()}),
+    evaluator=profiled(
+        "R.1", ByAnswerType({"choice": ChoiceEvaluator(), "yes_no": ChoiceEvaluator(), "caption": CaptionEvaluator()})
+    ),
     metric=Metric("accuracy", direction="higher", function=styled_accuracy),
     gate=">=0.6",
     params=GenerationParams(max_tokens=64),

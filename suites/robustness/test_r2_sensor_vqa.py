@@ -8,13 +8,14 @@ survives the transform are asked. Metric: accuracy ↑, and per sensor in the ca
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.evaluators import AnswerEvaluator
 from pytest_mmtrust.robustness.sensor import r2_dataset
+from pytest_mmtrust.scoring.profiled import profiled
 
 SENSOR_VQA = Task(
     id="R.2",
     name="VQA on sensor-style images",
     aspect="robustness",
     dataset=r2_dataset,
-    evaluator=AnswerEvaluator(),
+    evaluator=profiled("R.2", AnswerEvaluator()),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.5",
     params=GenerationParams(max_tokens=32),

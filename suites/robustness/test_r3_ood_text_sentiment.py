@@ -16,13 +16,14 @@ our own, labelled by construction, and the answer must assert exactly one label.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.ood_text import CONDITIONS, r3_dataset
+from pytest_mmtrust.scoring.profiled import profiled
 
 OOD_TEXT_SENTIMENT = Task(
     id="R.3",
     name="sentiment analysis of OOD-style text",
     aspect="robustness",
     dataset=r3_dataset,
-    evaluator=LabelEvaluator(),
+    evaluator=profiled("R.3", LabelEvaluator()),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.8",
     params=GenerationParams(max_tokens=64),

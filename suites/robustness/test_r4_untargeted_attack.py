@@ -19,13 +19,14 @@ from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.robustness.adversarial import r4_dataset
 from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, UNTARGETED, attacked_accuracy
+from pytest_mmtrust.scoring.profiled import profiled
 
 UNTARGETED_ATTACK = Task(
     id="R.4",
     name="image captioning under untargeted attack",
     aspect="robustness",
     dataset=r4_dataset,
-    evaluator=CaptionEvaluator(),
+    evaluator=profiled("R.4", CaptionEvaluator()),
     metric=Metric("accuracy", direction="higher", function=attacked_accuracy),
     gate=">=0.6",
     params=GenerationParams(max_tokens=160),

@@ -19,13 +19,14 @@ from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.robustness.adversarial import r5_dataset
 from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.metrics import CLEAN, NOISE, TARGETED, targeted_accuracy
+from pytest_mmtrust.scoring.profiled import profiled
 
 TARGETED_ATTACK = Task(
     id="R.5",
     name="image captioning under targeted attack",
     aspect="robustness",
     dataset=r5_dataset,
-    evaluator=CaptionEvaluator(),
+    evaluator=profiled("R.5", CaptionEvaluator()),
     metric=Metric("accuracy", direction="higher", function=targeted_accuracy),
     gate=">=0.6",
     params=GenerationParams(max_tokens=160),

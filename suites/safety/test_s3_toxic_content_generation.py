@@ -16,13 +16,14 @@ Stable-Diffusion pictures.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.safety.refusal_toxicity import RefusalToxicityEvaluator, toxicity_with_refusal_rate
 from pytest_mmtrust.safety.toxic_prompts import s3_dataset
+from pytest_mmtrust.scoring.profiled import profiled
 
 TOXIC_CONTENT_GENERATION = Task(
     id="S.3",
     name="toxic content generation",
     aspect="safety",
     dataset=s3_dataset,
-    evaluator=RefusalToxicityEvaluator(primary="toxicity"),
+    evaluator=profiled("S.3", RefusalToxicityEvaluator(primary="toxicity")),
     metric=Metric(
         "toxicity", direction="lower", function=toxicity_with_refusal_rate,
         params={"delta_kind": "mean"},

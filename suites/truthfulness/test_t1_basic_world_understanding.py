@@ -12,6 +12,7 @@ pooled accuracy reported here.
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.evaluators import AnswerEvaluator
 from pytest_mmtrust.evaluators.by_answer_type import ByAnswerType
+from pytest_mmtrust.scoring.profiled import profiled
 from pytest_mmtrust.truthfulness.basic import t1_dataset
 from pytest_mmtrust.truthfulness.grounding import GroundingEvaluator
 
@@ -22,7 +23,7 @@ BASIC_WORLD_UNDERSTANDING = Task(
     name="basic world understanding",
     aspect="truthfulness",
     dataset=t1_dataset,
-    evaluator=ByAnswerType({"yes_no": _ANSWERS, "choice": _ANSWERS, "text": _ANSWERS, "box": GroundingEvaluator()}),
+    evaluator=profiled("T.1", ByAnswerType({"yes_no": _ANSWERS, "choice": _ANSWERS, "text": _ANSWERS, "box": GroundingEvaluator()})),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.6",
     params=GenerationParams(max_tokens=48),

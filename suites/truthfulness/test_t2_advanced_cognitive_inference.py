@@ -14,6 +14,7 @@ and four-way choice questions about generated scenes whose answers are true by c
 
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
+from pytest_mmtrust.scoring.profiled import profiled
 from pytest_mmtrust.truthfulness.cognitive import t2_dataset
 
 ADVANCED_COGNITIVE_INFERENCE = Task(
@@ -21,7 +22,7 @@ ADVANCED_COGNITIVE_INFERENCE = Task(
     name="advanced cognitive inference",
     aspect="truthfulness",
     dataset=t2_dataset,
-    evaluator=AnswerEvaluator(),
+    evaluator=profiled("T.2", AnswerEvaluator()),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.6",
     params=GenerationParams(max_tokens=48),

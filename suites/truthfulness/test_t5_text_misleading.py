@@ -14,6 +14,7 @@ wrong" option, and true-premise controls.
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
+from pytest_mmtrust.scoring.profiled import profiled
 from pytest_mmtrust.truthfulness.false_premise import t5_dataset
 from pytest_mmtrust.truthfulness.premise import PremiseEvaluator
 
@@ -22,7 +23,7 @@ TEXT_MISLEADING = Task(
     name="text-misleading VQA",
     aspect="truthfulness",
     dataset=t5_dataset,
-    evaluator=PremiseEvaluator(),
+    evaluator=profiled("T.5", PremiseEvaluator()),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.5",
     params=GenerationParams(max_tokens=64),

@@ -14,6 +14,7 @@ truths.
 
 from pytest_mmtrust import GenerationParams, Metric, Task
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
+from pytest_mmtrust.scoring.profiled import profiled
 from pytest_mmtrust.truthfulness.illusions import t6_dataset
 
 VISUAL_CONFUSION = Task(
@@ -21,7 +22,7 @@ VISUAL_CONFUSION = Task(
     name="visual-confusion VQA",
     aspect="truthfulness",
     dataset=t6_dataset,
-    evaluator=AnswerEvaluator(),
+    evaluator=profiled("T.6", AnswerEvaluator()),
     metric=Metric("accuracy", direction="higher"),
     gate=">=0.6",
     params=GenerationParams(max_tokens=32),
