@@ -4,8 +4,8 @@ Where things happen (the same split as pytest-xdist):
 
 * every process (controller, each worker) collects: a test function tagged with ``@task.test``
   is parametrized over its task's cases, ``test_x[S.4/0001]``;
-* the process that runs an item fetches answers for the whole task at its first item
-  (:meth:`EvaluationSession.prefetch`), scores the item and records a
+* the process that runs an item hands every task and case it will run to the session at its
+  first item (:meth:`EvaluationSession.plan`: requests start going out), scores the item and records a
   :class:`~pytest_mmtrust.records.ScoreRecord` in the report's ``user_properties``;
 * only the controller (or the single process without xdist) turns records into metrics,
   gates and reports, in ``pytest_sessionfinish``; a failed gate sets the exit status.
@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from .config import OPTIONS, Settings
-from .errors import ConfigError, MMTrustError
+from .errors import ConfigError, MMTrustError, RunStopped
 from .gates import read_baseline, write_baseline
 from .models import parse_model_spec
 from .records import ScoreRecord, records_from_properties
@@ -135,7 +135,6 @@ class MMTrustPlugin:
         self.summary: RunSummary | None = None
         self.started = time.time()
         self._scratch: Path | None = None
-        self._grouped_cases: dict[str, list[Any]] | None = None
         store = settings.store
         owner = "main"
         if self.is_worker:
@@ -152,6 +151,7 @@ class MMTrustPlugin:
             batch_size=settings.batch_size,
             concurrency=settings.concurrency,
             retries=settings.retries,
+            max_retry_wait=settings.max_retry_wait,
             timeout=settings.timeout,
             api_base=settings.api_base,
             max_tokens=settings.max_tokens,
@@ -199,7 +199,8 @@ class MMTrustPlugin:
             )
             self._judge_model = judge
             configure_judge(ResponseRunner(judge, self.session.store, concurrency=self.settings.concurrency,
-                                           policy=RetryPolicy(retries=self.settings.retries)))
+                                           policy=RetryPolicy(retries=self.settings.retries,
+                                                              max_retry_wait_s=self.settings.max_retry_wait)))
 
     # ------------------------------------------------------------ start-up checks
 
@@ -290,25 +291,22 @@ class MMTrustPlugin:
         task = task_of(getattr(item, "function", None))
         if task is None:
             raise pytest.UsageError(f"{item.nodeid}: mmtrust_result needs a test tagged with @task.test")
-        if task.id not in self.session._prefetched:
-            self.session.prefetch(task, self._cases_to_run(item.session).get(task.id, []))
+        if not self.session.planned:
+            self.session.plan(self._run_order(item.session))
         return self.session.result(task, case)
 
-    def _cases_to_run(self, session: pytest.Session) -> dict[str, list[Any]]:
-        """Each task's cases among the session's items, grouped in one pass.
+    def _run_order(self, session: pytest.Session) -> list[tuple[Task, list[Any]]]:
+        """Each task with its cases among the session's items, tasks in the order they first run.
 
-        The items are final once collection is over (selection and deselection done), so the
-        grouping is made on the first task's first item and kept: one scan instead of one per
-        task (45 tasks × 6,000 items in the built-in suites).
+        The items are final once collection is over (selection and deselection done), so this
+        is made once, at the first item: one scan of the items (6,000 in the built-in suites).
         """
-        if self._grouped_cases is None:
-            grouped: dict[str, list[Any]] = {}
-            for other in session.items:
-                other_task = task_of(getattr(other, "function", None))
-                if other_task is not None and hasattr(other, "callspec"):
-                    grouped.setdefault(other_task.id, []).append(other.callspec.params[CASE_ARG])  # type: ignore[attr-defined]
-            self._grouped_cases = grouped
-        return self._grouped_cases
+        grouped: dict[str, tuple[Task, list[Any]]] = {}
+        for other in session.items:
+            other_task = task_of(getattr(other, "function", None))
+            if other_task is not None and hasattr(other, "callspec"):
+                grouped.setdefault(other_task.id, (other_task, []))[1].append(other.callspec.params[CASE_ARG])  # type: ignore[attr-defined]
+        return list(grouped.values())
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.is_controller and report.when == "call":
@@ -425,6 +423,8 @@ def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemRes
     plugin = _plugin(request.config)
     try:
         result = plugin.result_for(request.node, mmtrust_case)
+    except RunStopped as exc:  # every further request would fail alike: end the session, one line
+        pytest.exit(f"mmtrust: stopped: {exc}", returncode=pytest.ExitCode.INTERRUPTED)
     except ItemError as exc:
         pytest.fail(str(exc), pytrace=False)
     except MMTrustError as exc:  # DataError, ModelError, ConfigError, StoreError: one line, no traceback

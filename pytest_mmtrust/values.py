@@ -56,13 +56,19 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """What came back. ``error`` is set (and ``text`` is None) when the call failed for good."""
+    """What came back. ``error`` is set (and ``text`` is None) when the call failed for good.
+
+    ``notes`` are things the pipeline did to this answer that the user should hear about once
+    (the text was cut to the stored maximum, impossible token counts were dropped); they are
+    warnings of the run that received the answer and are not stored.
+    """
 
     text: str | None
     error: str | None = None
     usage: Mapping[str, float] | None = None
     latency_s: float | None = None
     cached: bool = False
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
