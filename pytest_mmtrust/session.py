@@ -335,12 +335,15 @@ class EvaluationSession:
         return ItemResult(task, case, request, response, score, record, tuple(s[3] for s in scored))
 
     def _warn(self, task: Task, case: Case, response: Response) -> None:
-        """Each note on an answer (cut to the stored maximum, usage ignored) as one warning of the run."""
+        """Each note on an answer as a warning: once per answer for a cut answer, once per run for
+        what a server keeps doing (impossible token usage)."""
         for note in response.notes:
-            if note in self._warned:
+            message = f"{task.id}/{case.key}: {note}"
+            once = note if "token usage" in note else message
+            if once in self._warned:
                 continue
-            self._warned.add(note)
-            warnings.warn(MMTrustWarning(f"{task.id}/{case.key}: {note}"), stacklevel=2)
+            self._warned.add(once)
+            warnings.warn(MMTrustWarning(message), stacklevel=2)
 
     def _record(self, task: Task, case: Case, response: Response, score: Score) -> ScoreRecord:
         return ScoreRecord(

@@ -471,8 +471,8 @@ def classify(exc: BaseException) -> tuple[bool, str]:
         return True, "malformed response"
     if isinstance(exc, openai.APITimeoutError):
         return True, "timed out"
-    if isinstance(exc, openai.APIConnectionError):
-        return True, "connection failed"
+    if isinstance(exc, openai.APIConnectionError) or _short_detail(exc) == "Connection error.":
+        return True, "connection failed"  # litellm reports some dropped connections as HTTP 500
     if isinstance(exc, openai.APIResponseValidationError):
         return True, "malformed response"
     if isinstance(status, int) and status >= 400:

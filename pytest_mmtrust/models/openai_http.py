@@ -174,6 +174,10 @@ class ChatHTTPClient:
                 status = reply.status
                 reply_headers = {name.lower(): value for name, value in reply.getheaders()}
                 data = reply.read(self.max_body_bytes + 1)
+                if watch is not None and watch.expired:  # the watchdog cut the read short
+                    raise OSError("deadline passed")
+                if reply.length:  # fewer bytes than Content-Length: the connection broke mid-answer
+                    raise http.client.IncompleteRead(data, reply.length)
                 if len(data) > self.max_body_bytes:
                     self._drop(target)
                     raise HTTPFailure("too_large", f"answered with a body larger than {self.max_body_bytes // (1024 * 1024)} MiB")
