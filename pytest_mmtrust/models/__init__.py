@@ -52,8 +52,15 @@ def parse_model_spec(raw: str) -> ModelSpec:
 
 
 def check_api_provider(spec: ModelSpec) -> None:
-    """An ``api`` spec must name a provider litellm knows."""
+    """An ``api`` spec must name a provider litellm knows.
+
+    ``openai`` and ``hosted_vllm`` are known without asking litellm: importing it takes
+    seconds, and a run against an OpenAI-compatible server never needs it otherwise.
+    """
     import os
+
+    if spec.target.split("/", 1)[0] in ("openai", "hosted_vllm"):
+        return
 
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     import litellm
