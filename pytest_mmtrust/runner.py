@@ -160,6 +160,7 @@ class ResponseRunner:
         #: The latest thing worth telling the user while waiting ("the server asked to wait 60 s").
         self.notice: str | None = None
         self._pause_until = 0.0
+        self._pause_owner: int | None = None
         self._pause_lock = threading.Lock()
         self._rng = random.Random(seed)
         self._identity: str | None = None
@@ -325,16 +326,17 @@ class ResponseRunner:
 
     def _wait_for_pause(self) -> None:
         """Wait while a server's Retry-After holds every new call back."""
-        while self.stop_reason is None:
-            with self._pause_lock:
-                wait = self._pause_until - time.monotonic()
-            if wait <= 0:
-                return
-            self._stop_event.wait(wait)
+        with self._pause_lock:
+            wait = self._pause_until - time.monotonic()
+            own = self._pause_owner == threading.get_ident()  # it waited the pause out itself already
+        if wait > 0 and not own and self.stop_reason is None:
+            self.sleep(wait)
 
     def _pause(self, seconds: float, error: ModelCallError) -> None:
         with self._pause_lock:
-            self._pause_until = max(self._pause_until, time.monotonic() + seconds)
+            until = time.monotonic() + seconds
+            if until > self._pause_until:
+                self._pause_until, self._pause_owner = until, threading.get_ident()
         if seconds >= ANNOUNCE_WAIT_S:
             self.notice = f"{_first_clause(str(error))}: the server asked to wait {seconds:.0f} s (Retry-After); waiting"
 
