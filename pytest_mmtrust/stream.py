@@ -37,8 +37,9 @@ from .values import Request, Response
 
 __all__ = ["GroupCounts", "RequestStream"]
 
-#: Keys claimed in the store per claim (one transaction): a chunk ahead of what is being sent.
-CLAIM_CHUNK = 32
+#: Keys claimed in the store per claim (one transaction), a little ahead of what is being sent:
+#: few enough that another process never waits long on keys claimed here but not yet sent.
+CLAIM_CHUNK = 8
 #: How often a waiting thread redraws progress (seconds).
 PROGRESS_EVERY_S = 0.1
 
@@ -284,6 +285,18 @@ class RequestStream:
         return None
 
     def _work_loop(self) -> None:
+        """One worker thread; an unexpected failure (the store, a bug) stops the run, not one thread."""
+        try:
+            self._send_until_done()
+        except Exception as exc:  # the items would wait for answers no thread will ever give
+            self.runner.stop(f"the request stream failed: {type(exc).__name__}: {exc}")
+            with self._lock:
+                self._drain_locked()
+                for key, state in self._state.items():
+                    if state == "flight" and key not in self._answers:
+                        self._answers[key] = Response(text=None, error=f"not answered: {self.runner.stop_reason}")
+
+    def _send_until_done(self) -> None:
         controller = self.runner.controller
         while True:
             with self._lock:

@@ -149,3 +149,19 @@ def test_a_key_left_by_a_process_that_gave_up_is_taken_over(tmp_path: Path) -> N
     assert all(stream.answer(key).text == f"echo:{key}" for key in requests)
     stream.close()
     assert sorted(model.asked) == sorted(requests)
+
+
+def test_a_store_that_fails_mid_run_stops_the_run_instead_of_leaving_items_waiting() -> None:
+    from pytest_mmtrust.errors import StoreError
+
+    class BrokenStore(MemoryStore):
+        def put(self, key: str, model_identity: str, response: Response) -> None:
+            raise StoreError("s.sqlite: disk I/O error")
+
+    runner = ResponseRunner(GatedModel(), BrokenStore(), concurrency=2)
+    stream = RequestStream(runner)
+    stream.add("A", group("a", 10))
+    answers = [stream.answer(f"a{i}") for i in range(10)]  # returns: nothing waits forever
+    stream.close()
+    assert runner.stop_reason == "the request stream failed: StoreError: s.sqlite: disk I/O error"
+    assert not any(answer.ok for answer in answers)
