@@ -159,6 +159,9 @@ class ResponseRunner:
         self.stop_reason: str | None = None
         #: The latest thing worth telling the user while waiting ("the server asked to wait 60 s").
         self.notice: str | None = None
+        #: True when whoever waits for the answers shows :attr:`notice` (the run-wide stream's
+        #: items run beside the calls, so only the main thread may write).
+        self.notices_by_caller = False
         self._pause_until = 0.0
         self._pause_owner: int | None = None
         self._pause_lock = threading.Lock()
@@ -339,6 +342,9 @@ class ResponseRunner:
                 self._pause_until, self._pause_owner = until, threading.get_ident()
         if seconds >= ANNOUNCE_WAIT_S:
             self.notice = f"{_first_clause(str(error))}: the server asked to wait {seconds:.0f} s (Retry-After); waiting"
+            note = getattr(self.progress, "note", None)
+            if callable(note) and not self.notices_by_caller:
+                note(self.notice)  # during fetch() the calling thread waits: the line is ours to write
 
     def _call_with_retries(self, batch: list[Request], prepared: Any = None) -> list[Response]:
         attempt = 0

@@ -270,6 +270,7 @@ class EvaluationSession:
                 return
             if self.runner.notice is not None and self.runner.notice != notice[0]:
                 notice[0] = self.runner.notice
+                self._warned.add(self.runner.notice)
                 note = getattr(progress, "note", None)
                 if callable(note):
                     note(self.runner.notice)

@@ -66,6 +66,7 @@ class RequestStream:
 
     def __init__(self, runner: ResponseRunner, *, threads: int | None = None):
         self.runner = runner
+        runner.notices_by_caller = True  # items run beside the calls: the session shows notices
         self.store = runner.store
         self.identity = runner.identity
         self._threads_wanted = max(1, threads or runner.concurrency)

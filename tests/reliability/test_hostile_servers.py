@@ -276,3 +276,19 @@ def test_absurd_usage_is_one_warning_for_the_whole_run(
 
 def test_a_warning_is_an_mmtrust_warning() -> None:
     assert issubclass(MMTrustWarning, UserWarning) and issubclass(RunStopped, Exception)
+
+
+def test_a_wait_the_server_asked_for_is_shown_on_the_progress_line(
+    pytester: pytest.Pytester, servers: Callable[..., ScriptedOpenAIServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_mmtrust import runner
+
+    monkeypatch.setattr(runner, "ANNOUNCE_WAIT_S", 0.5)  # announce waits from half a second (the real bound is 5 s)
+    pytester.makepyfile(test_toy=suite_source(4))
+    for concurrency in ("1", "2"):  # fetched task by task, and through the run-wide stream
+        server = servers(fault=lambda index, call: Fault(status=429, retry_after=1) if index == 0 else None)
+        result = pytester.runpytest(*api_args(server, tmp_path, "--mmtrust-concurrency", concurrency,
+                                              store=f"store-{concurrency}.sqlite"))
+        result.assert_outcomes(passed=4)
+        result.stdout.fnmatch_lines(["mmtrust R.1: openai/scripted at *: rate limited (HTTP 429): the server asked to wait 1 s "
+                                     "(Retry-After); waiting"])
