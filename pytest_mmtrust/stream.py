@@ -299,6 +299,7 @@ class RequestStream:
 
     def _send_until_done(self) -> None:
         controller = self.runner.controller
+        batch_size = max(1, int(getattr(self.runner.model, "batch_size", 1) or 1))  # a batched py: function
         while True:
             with self._lock:
                 while True:
@@ -312,27 +313,37 @@ class RequestStream:
                             break
                         continue
                     self._work.wait()
+                keys = [key]
+                while len(keys) < batch_size and self._queue:
+                    more = self._next_locked()
+                    if more is None:
+                        break
+                    keys.append(more)
                 self._active += 1
-                self._state[key] = "flight"
-                for group in self._groups_of.get(key, []):
-                    group.unsent -= 1
-                request = self._requests[key]
-            (response,) = self.runner._call_with_retries([request])
-            if response.ok:
-                self.store.put(key, self.identity, response)
-            else:
-                self.store.release([key])
-            self.runner.stats.add(sent=1, failed=0 if response.ok else 1)
+                for key in keys:
+                    self._state[key] = "flight"
+                    for group in self._groups_of.get(key, []):
+                        group.unsent -= 1
+                batch = [self._requests[key] for key in keys]
+            responses = self.runner._call_with_retries(batch)
+            for key, response in zip(keys, responses):
+                if response.ok:
+                    self.store.put(key, self.identity, response)
+            failed = [key for key, response in zip(keys, responses) if not response.ok]
+            if failed:
+                self.store.release(failed)
+            self.runner.stats.add(sent=len(keys), failed=len(failed))
             with self._lock:
                 self._active -= 1
-                self._state[key] = "done"
-                self._answers[key] = response
-                self._requests.pop(key, None)
-                for group in self._groups_of.get(key, []):
-                    if response.ok:
-                        group.sent += 1
-                    else:
-                        group.errors += 1
+                for key, response in zip(keys, responses):
+                    self._state[key] = "done"
+                    self._answers[key] = response
+                    self._requests.pop(key, None)
+                    for group in self._groups_of.get(key, []):
+                        if response.ok:
+                            group.sent += 1
+                        else:
+                            group.errors += 1
                 if self.runner.stop_reason is not None:
                     self._drain_locked()
                 self._answered.notify_all()

@@ -165,3 +165,21 @@ def test_a_store_that_fails_mid_run_stops_the_run_instead_of_leaving_items_waiti
     stream.close()
     assert runner.stop_reason == "the request stream failed: StoreError: s.sqlite: disk I/O error"
     assert not any(answer.ok for answer in answers)
+
+
+def test_a_model_taking_batches_gets_batches() -> None:
+    class Batched(GatedModel):
+        batch_size = 4
+
+        def generate(self, requests: Sequence[Request]) -> list[Response]:
+            with self.lock:
+                self.asked.append(",".join(r.text for r in requests))
+            return [Response(text=f"echo:{r.text}") for r in requests]
+
+    model = Batched()
+    stream = RequestStream(ResponseRunner(model, MemoryStore(), concurrency=2))
+    stream.add("A", group("a", 10))
+    assert all(stream.answer(f"a{i}").text == f"echo:a{i}" for i in range(10))
+    stream.close()
+    sizes = sorted(len(call.split(",")) for call in model.asked)
+    assert sum(sizes) == 10 and max(sizes) <= 4 and len(sizes) < 10
