@@ -183,3 +183,15 @@ def test_a_model_taking_batches_gets_batches() -> None:
     stream.close()
     sizes = sorted(len(call.split(",")) for call in model.asked)
     assert sum(sizes) == 10 and max(sizes) <= 4 and len(sizes) < 10
+
+
+def test_adaptive_concurrency_drives_the_stream() -> None:
+    from pytest_mmtrust.concurrency import AdaptiveConcurrency
+
+    runner = ResponseRunner(GatedModel(), MemoryStore(), concurrency="auto:16")
+    assert isinstance(runner.controller, AdaptiveConcurrency) and runner.concurrency == 16
+    stream = RequestStream(runner)
+    stream.add("A", group("a", 200))
+    assert all(stream.answer(f"a{i}").ok for i in range(200))
+    stream.close()
+    assert runner.controller.history[0] == 4 and max(runner.controller.history) > 4  # it grew from slow start
