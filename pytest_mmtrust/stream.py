@@ -10,7 +10,8 @@ calls in flight across tasks, in that order. An item waits only for its own answ
 
 The stream runs beside the items, so a task's first item does not wait for the task's
 stragglers: :meth:`wait_sent` returns once every request of the task has been *sent* (showing
-progress while it waits), and each item then waits for its own answer. The limit comes from the
+progress while it waits; for the last task, once every answer is in, since nothing else is left
+to send), and each item then waits for its own answer. The limit comes from the
 runner's concurrency controller (a fixed number, or adaptive for ``--mmtrust-concurrency auto``)
 and is read before each call.
 
@@ -54,6 +55,7 @@ class GroupCounts:
     sent: int = 0
     errors: int = 0
     unsent: int = 0  # queued here, or claimed but not sent yet
+    in_flight: int = 0  # sent by this process, not answered yet
     keys: list[str] = field(default_factory=list)
 
     @property
@@ -142,12 +144,18 @@ class RequestStream:
     # ------------------------------------------------------------ waiting
 
     def wait_sent(self, label: str, on_progress: Callable[[GroupCounts], None] | None = None) -> None:
-        """Block until every request of the group has been sent (or the stream stopped)."""
+        """Block until every request of the group has been sent (or the stream stopped).
+
+        When nothing else is queued (the group is the last), its answers in flight are awaited
+        too: the items would wait for them one by one anyway, and the progress line then ends
+        with the whole task.
+        """
         group = self._groups.get(label)
         if group is None:
             return
         with self._lock:
-            while group.unsent and self.runner.stop_reason is None and not self._closing:
+            while (group.unsent or (group.in_flight and not self._queue)) and self.runner.stop_reason is None \
+                    and not self._closing:
                 self._answered.wait(PROGRESS_EVERY_S)
                 if on_progress is not None:
                     self._lock.release()
@@ -324,6 +332,7 @@ class RequestStream:
                     self._state[key] = "flight"
                     for group in self._groups_of.get(key, []):
                         group.unsent -= 1
+                        group.in_flight += 1
                 batch = [self._requests[key] for key in keys]
             responses = self.runner._call_with_retries(batch)
             for key, response in zip(keys, responses):
@@ -340,6 +349,7 @@ class RequestStream:
                     self._answers[key] = response
                     self._requests.pop(key, None)
                     for group in self._groups_of.get(key, []):
+                        group.in_flight -= 1
                         if response.ok:
                             group.sent += 1
                         else:

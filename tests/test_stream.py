@@ -60,7 +60,6 @@ def test_a_slow_request_holds_back_only_its_own_answer() -> None:
         assert all(stream.answer(f"b{i}").text == f"echo:b{i}" for i in range(20))
         assert all(stream.answer(f"a{i}").ok for i in range(1, 5))
         assert "a0" not in [key for key in stream.keys() if stream._state[key] == "done"]
-        stream.wait_sent("A")  # every request of A is sent, though one is not answered
     finally:
         model.release.set()
     assert stream.answer("a0").text == "echo:a0"
@@ -195,3 +194,19 @@ def test_adaptive_concurrency_drives_the_stream() -> None:
     assert all(stream.answer(f"a{i}").ok for i in range(200))
     stream.close()
     assert runner.controller.history[0] == 4 and max(runner.controller.history) > 4  # it grew from slow start
+
+
+def test_a_tasks_first_item_waits_until_its_requests_are_sent_and_for_the_last_task_answered() -> None:
+    model = GatedModel(held=["a0", "b0"])
+    stream = RequestStream(ResponseRunner(model, MemoryStore(), concurrency=2))
+    stream.add("A", group("a", 1))
+    stream.add("B", group("b", 5))
+    assert model.arrived.wait(10)
+    stream.wait_sent("A")  # a0 is out but not answered: B's requests still wait behind it
+    counts = stream.group("A")
+    assert counts is not None and counts.unsent == 0 and counts.in_flight == 1
+    threading.Timer(0.2, model.release.set).start()
+    stream.wait_sent("B")  # the last task: its answers are awaited too
+    last = stream.group("B")
+    assert last is not None and last.in_flight == 0 and last.sent == 5
+    stream.close()
