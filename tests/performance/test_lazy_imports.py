@@ -40,3 +40,33 @@ def test_an_openai_compatible_run_and_its_cached_rerun_import_nothing_model_side
         assert server.call_count == 12
     first, rerun = (json.loads(line) for line in log.read_text().splitlines())
     assert first == [] and rerun == []
+
+
+def test_the_provider_check_reads_litellms_providers_without_importing_it() -> None:
+    import os
+    import subprocess
+    import sys
+
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    from pytest_mmtrust.models import litellm_providers
+
+    assert litellm_providers() == {str(getattr(p, "value", p)) for p in litellm.provider_list}
+    script = (
+        "import sys\n"
+        "from pytest_mmtrust.errors import ModelError\n"
+        "from pytest_mmtrust.models import check_api_provider, parse_model_spec\n"
+        "check_api_provider(parse_model_spec('anthropic/claude-x'))\n"
+        "try:\n"
+        "    check_api_provider(parse_model_spec('nosuch/x'))\n"
+        "except ModelError as exc:\n"
+        "    print(exc)\n"
+        "print('litellm' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        "--mmtrust-model 'nosuch/x': litellm has no provider 'nosuch' (for an OpenAI-compatible server use "
+        "openai/NAME or hosted_vllm/NAME with --mmtrust-api-base)",
+        "False",
+    ]
