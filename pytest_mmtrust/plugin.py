@@ -424,7 +424,11 @@ def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemRes
     try:
         result = plugin.result_for(request.node, mmtrust_case)
     except RunStopped as exc:  # every further request would fail alike: end the session, one line
-        pytest.exit(f"mmtrust: stopped: {exc}", returncode=pytest.ExitCode.INTERRUPTED)
+        message = f"mmtrust: stopped: {exc}"
+        if hasattr(request.config, "workerinput"):  # an xdist worker that exits looks crashed: stop the session
+            request.session.shouldstop = message
+            pytest.fail(message, pytrace=False)
+        pytest.exit(message, returncode=pytest.ExitCode.INTERRUPTED)
     except ItemError as exc:
         pytest.fail(str(exc), pytrace=False)
     except MMTrustError as exc:  # DataError, ModelError, ConfigError, StoreError: one line, no traceback

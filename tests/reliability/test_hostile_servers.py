@@ -91,6 +91,19 @@ def test_a_bad_key_or_unknown_model_stops_the_run_before_the_rest_is_sent(
     assert len(lines) == 1 and words in lines[0], result.stdout.str()[-2000:]
 
 
+def test_a_bad_key_stops_every_xdist_worker_with_the_reason(
+    pytester: pytest.Pytester, servers: Callable[..., ScriptedOpenAIServer], tmp_path: Path
+) -> None:
+    pytest.importorskip("xdist")
+    server = servers(fault=always(Fault(status=401)))
+    pytester.makepyfile(test_toy=suite_source(40))
+    result = pytester.runpytest_subprocess(*api_args(server, tmp_path, "-n", "2", "--mmtrust-concurrency", "2"))
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert server.call_count <= 4  # two workers, two calls in flight each
+    assert "crashed" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*Interrupted: mmtrust: stopped: openai/scripted at *: not authorised (HTTP 401)*"])
+
+
 def test_a_judge_with_a_bad_key_stops_the_run_too(
     pytester: pytest.Pytester, servers: Callable[..., ScriptedOpenAIServer], tmp_path: Path
 ) -> None:
