@@ -39,7 +39,7 @@ TIMING_CONFTEST = textwrap.dedent(
     import json, os, time
     import pytest
 
-    _TIMES = {"setup": [], "call": [], "fixtures": {}}
+    _TIMES = {"setup": [], "call": [], "fixtures": {}, "first_start": None, "last_end": None}
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_fixture_setup(fixturedef, request):
@@ -51,6 +51,8 @@ TIMING_CONFTEST = textwrap.dedent(
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_setup(item):
         start = time.perf_counter()
+        if _TIMES["first_start"] is None:
+            _TIMES["first_start"] = start
         yield
         _TIMES["setup"].append(time.perf_counter() - start)
 
@@ -58,7 +60,9 @@ TIMING_CONFTEST = textwrap.dedent(
     def pytest_runtest_call(item):
         start = time.perf_counter()
         yield
-        _TIMES["call"].append(time.perf_counter() - start)
+        end = time.perf_counter()
+        _TIMES["call"].append(end - start)
+        _TIMES["last_end"] = end
 
     def pytest_sessionfinish(session):
         target = os.environ.get("BENCH_TIMES")
@@ -93,6 +97,13 @@ class Run:
     returncode: int
     output: str
     times: Mapping[str, list[float]]
+    cpu_s: float = float("nan")
+
+    @property
+    def items_s(self) -> float:
+        """From the first item's set-up to the last item's call: where answers are awaited and scored."""
+        first, last = self.times.get("first_start"), self.times.get("last_end")
+        return float("nan") if first is None or last is None else float(last) - float(first)  # type: ignore[arg-type]
 
     @property
     def response_phase_s(self) -> float:
@@ -165,7 +176,7 @@ def run_pytest(
         output = out.read().decode("utf-8", "replace")
     times = json.loads(times_file.read_text()) if times_file.exists() else {}
     times_file.unlink(missing_ok=True)
-    return Run(wall, usage.ru_maxrss / 1024.0, process.returncode, output, times)
+    return Run(wall, usage.ru_maxrss / 1024.0, process.returncode, output, times, usage.ru_utime + usage.ru_stime)
 
 
 def machine() -> str:

@@ -93,3 +93,41 @@ def test_one_request(i):
     (response,) = MODEL.generate([Request(f"q{i}")])
     assert response.text == "ok"
 '''
+
+
+#: ``$BENCH_TASKS`` tasks ``B.1`` … of ``$BENCH_N`` cases each (prompts ``t{task}q{i}``), one file:
+#: the run-wide stream's benchmarks (several tasks, so barriers between tasks would show).
+MULTI_TASK_SUITE = '''
+import os
+from pytest_mmtrust import Case, Dataset, GenerationParams, Metric, Score, Task
+
+N = int(os.environ["BENCH_N"])
+TASKS = int(os.environ.get("BENCH_TASKS", "7"))
+
+
+class Exact:
+    name = "rules:exact"
+
+    def __call__(self, case, text):
+        ok = text.strip() == case.target
+        return Score(1.0 if ok else 0.0, "CORRECT" if ok else "WRONG")
+
+
+def make(number):
+    def generate(folder):
+        return [Case(id=f"{i:05d}", prompt=f"t{number}q{i}", target="ok") for i in range(N)]
+
+    task = Task(id=f"B.{number}", name=f"benchmark task {number}", aspect="custom",
+                dataset=Dataset(f"B.{number}-n{N}", "1", generate), evaluator=Exact(), metric=Metric("accuracy"),
+                params=GenerationParams(max_tokens=16))
+
+    @task.test
+    def test_task(mmtrust_result):
+        pass
+
+    return test_task
+
+
+for _number in range(1, TASKS + 1):
+    globals()[f"test_task_{_number}"] = make(_number)
+'''

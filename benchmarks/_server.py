@@ -34,10 +34,13 @@ from _harness import PYTHON, ROOT
 class BenchServer:
     """Starts :mod:`_server` in a subprocess; ``counts`` is filled when the block ends."""
 
-    def __init__(self, *, delay_ms: float = 0.0, slots: int | None = None, two_in_three: bool = False):
+    def __init__(self, *, delay_ms: float = 0.0, slots: int | None = None, two_in_three: bool = False,
+                 tail_every: int = 0, tail_factor: float = 30.0):
         self.args = ["--delay-ms", str(delay_ms)]
         if slots is not None:
             self.args += ["--slots", str(slots)]
+        if tail_every:
+            self.args += ["--tail-every", str(tail_every), "--tail-factor", str(tail_factor)]
         if two_in_three:
             self.args.append("--two-in-three")
         self.counts: Counter[str] = Counter()
@@ -68,7 +71,15 @@ class BenchServer:
         return sum(self.counts.values())
 
 
-def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Path) -> None:
+def tail_prompt(text: str, every: int) -> bool:
+    """Whether a prompt is one of the slow tail: a fixed hash of its text, one in ``every``."""
+    import zlib
+
+    return every > 0 and zlib.crc32(text.encode("utf-8")) % every == 0
+
+
+def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Path,
+          tail_every: int = 0, tail_factor: float = 30.0) -> None:
     sys.path.insert(0, str(ROOT))
     from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
 
@@ -79,11 +90,12 @@ def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Pa
     def answer(call: ChatCall) -> str:
         with lock:
             counts[call.text] += 1
+        delay = delay_s * tail_factor if tail_prompt(call.text, tail_every) else delay_s
         if gate is not None:
             with gate:
-                time.sleep(delay_s)
-        elif delay_s:
-            time.sleep(delay_s)
+                time.sleep(delay)
+        elif delay:
+            time.sleep(delay)
         if two_in_three and call.text[1:].isdigit() and int(call.text[1:]) % 3 == 0:
             return "wrong"
         return "ok"
@@ -102,5 +114,7 @@ if __name__ == "__main__":
     parser.add_argument("--slots", type=int)
     parser.add_argument("--two-in-three", action="store_true")
     parser.add_argument("--counts", type=Path, required=True)
+    parser.add_argument("--tail-every", type=int, default=0, help="one prompt in this many is slow (by hash)")
+    parser.add_argument("--tail-factor", type=float, default=30.0, help="how much slower the tail is")
     options = parser.parse_args()
-    serve(options.delay_ms / 1000, options.slots, options.two_in_three, options.counts)
+    serve(options.delay_ms / 1000, options.slots, options.two_in_three, options.counts, options.tail_every, options.tail_factor)

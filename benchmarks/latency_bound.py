@@ -6,8 +6,8 @@ calls in flight cannot finish faster than N·L/C; the plugin should come close. 
 arm is what a suite written without the plugin does: each test asks its one question and waits.
 
 Both arms are whole ``pytest`` processes started by this script, one after the other, against
-the same server. The plugin's response phase is timed as the first item's set-up (where the
-plugin fetches every answer of the task); a session fixture asks for ``mmtrust_model`` first,
+the same server. The plugin's response phase is timed from the first item's set-up (where the
+requests start going out) to the last item's call (the last answer scored); a session fixture asks for ``mmtrust_model`` first,
 which imports litellm (seconds, once), as a suite that uses the model does. The serial loop's
 time is its median call, so its one-off import of litellm in the first call is left out too.
 The whole run, imports and collection and reporting included, is printed beside it. Running the serial loop on all N cases would take N·L (400 s for the defaults), so it
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> str:
     if server.received() != args.n + args.serial_n:
         raise SystemExit(f"the server received {server.received()} requests, expected {args.n} + {args.serial_n}")
     ideal = args.n * delay / args.concurrency
-    response = plugin.response_phase_s
+    response = plugin.items_s  # the first item's set-up to the last call: every request and every score
     # The median call: the first one also pays for importing litellm and opening a client.
     per_request = statistics.median(serial.times["call"])
     serial_total = per_request * args.n

@@ -24,12 +24,18 @@ import cached_rerun  # noqa: E402
 import latency_bound  # noqa: E402
 import local_batching  # noqa: E402
 import overhead  # noqa: E402
+import startup  # noqa: E402
+import tail_latency  # noqa: E402
+import throughput  # noqa: E402
 import two_servers  # noqa: E402
 import xdist_dedup  # noqa: E402
 from _harness import machine  # noqa: E402
 
 #: name → (entry point, arguments for the full run, arguments for --quick)
 BENCHMARKS: dict[str, tuple[Callable[[list[str]], str], list[str], list[str]]] = {
+    "tail": (tail_latency.main, [], ["--per-task", "60"]),
+    "throughput": (throughput.main, [], ["--n", "800"]),
+    "startup": (startup.main, [], ["--repeat", "1"]),
     "latency": (latency_bound.main, [], ["--n", "400", "--serial-n", "20"]),
     "overhead": (overhead.main, [], ["--n", "2000", "--collect-n", "5000", "--repeat", "2"]),
     "rerun": (cached_rerun.main, [], ["--repeat", "1", "--", "-m", "mmtrust_safety"]),

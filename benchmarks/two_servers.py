@@ -4,8 +4,8 @@ Each server stands in for one GPU host running vLLM or TGI: it works on at most 
 requests at a time, each for ``--work-ms`` (more wait in its queue), so one server caps the
 throughput at slots / work. The same task runs twice with ``--mmtrust-concurrency`` = twice the
 slots: against one server, then with ``--mmtrust-api-base A,B`` against both, which the API
-adapter serves round-robin. Two servers should take about half the time, each answering
-half the requests.
+adapter serves by fewest requests outstanding. Two servers should take about half the time,
+each answering about half the requests.
 
     python benchmarks/two_servers.py               # N=800, 8 slots per server, 100 ms of work
 
@@ -51,10 +51,10 @@ def main(argv: list[str] | None = None) -> str:
     ideal_one = args.n * args.work_ms / 1000 / args.slots
     line = result_line(
         "two servers",
-        f"N={args.n} · {args.slots} slots × {args.work_ms:.0f} ms per server · one server {one.response_phase_s:.1f}s "
-        f"(ideal {ideal_one:.1f}s) · two servers {two.response_phase_s:.1f}s (ideal {ideal_one / 2:.1f}s), "
+        f"N={args.n} · {args.slots} slots × {args.work_ms:.0f} ms per server · one server {one.items_s:.1f}s "
+        f"(ideal {ideal_one:.1f}s) · two servers {two.items_s:.1f}s (ideal {ideal_one / 2:.1f}s), "
         f"split {split[0]}/{split[1]}",
-        f"{one.response_phase_s / two.response_phase_s:.2f}x faster with two",
+        f"{one.items_s / two.items_s:.2f}x faster with two",
     )
     emit(line, args.results)
     return line

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from .concurrency import parse_concurrency
 from .errors import ConfigError
 from .gates import GateTable, parse_gate_table
 
@@ -98,9 +99,12 @@ OPTIONS: tuple[Option, ...] = (
            "a new version never reuses an older version's answers"),
     Option("api-base", None, _optional_text, "API base URL for litellm models (comma-separated to spread load over several servers)"),
     Option("batch-size", 8, _positive_int, "requests per generate() call for local (hf:, tiny) models"),
-    Option("concurrency", 8, _positive_int, "model calls in flight at once"),
+    Option("concurrency", 8, parse_concurrency,
+           "model calls in flight at once: a number, or auto (adaptive, at most 64) or auto:MAX"),
     Option("retries", 4, _non_negative_int, "retries of a call that failed with a rate limit, server error or time-out"),
-    Option("timeout", 60.0, _positive_float, "seconds before one model call times out"),
+    Option("max-retry-wait", 300.0, _positive_float,
+           "longest wait (seconds) a server may ask for with Retry-After; a longer one stops the run"),
+    Option("timeout", 60.0, _positive_float, "seconds one model call may take in all before it times out"),
     Option("max-tokens", None, lambda v: None if v is None else _positive_int(v), "override every task's max tokens"),
     Option("seed", 0, int, "generation seed sent with every request"),
     Option("store", None, _optional_text, "response store file (default: .mmtrust/responses.sqlite in the rootdir)"),
@@ -142,8 +146,9 @@ class Settings:
     model_version: str | None = None
     api_base: str | None = None
     batch_size: int = 8
-    concurrency: int = 8
+    concurrency: int | str = 8
     retries: int = 4
+    max_retry_wait: float = 300.0
     timeout: float = 60.0
     max_tokens: int | None = None
     seed: int = 0
@@ -209,6 +214,7 @@ class Settings:
             batch_size=values["batch-size"],
             concurrency=values["concurrency"],
             retries=values["retries"],
+            max_retry_wait=values["max-retry-wait"],
             timeout=values["timeout"],
             max_tokens=values["max-tokens"],
             seed=values["seed"],

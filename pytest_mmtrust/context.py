@@ -56,10 +56,11 @@ class EvaluatorModels:
         *,
         store: Callable[[], "StoreLike"],
         cache_dir: Path,
-        concurrency: int = 8,
+        concurrency: int | str = 8,
         retries: int = 4,
         timeout: float = 60.0,
         batch_size: int = 8,
+        max_retry_wait: float | None = None,
     ):
         self._store = store
         self.cache_dir = Path(cache_dir)
@@ -67,6 +68,7 @@ class EvaluatorModels:
         self.retries = retries
         self.timeout = timeout
         self.batch_size = batch_size
+        self.max_retry_wait = max_retry_wait
         self._runners: dict[tuple[str, str | None], "ResponseRunner"] = {}
         self._models: list["Model"] = []
         self._made: dict[Any, Any] = {}
@@ -91,8 +93,10 @@ class EvaluatorModels:
                 except MMTrustError as exc:  # the message names the option the user wrote, not --mmtrust-model
                     raise type(exc)(str(exc).replace("--mmtrust-model", option)) from None
                 self._models.append(model)
-                runner = ResponseRunner(model, DeferredStore(self._store), concurrency=self.concurrency,
-                                        policy=RetryPolicy(retries=self.retries))
+                policy = RetryPolicy(retries=self.retries)
+                if self.max_retry_wait is not None:
+                    policy = RetryPolicy(retries=self.retries, max_retry_wait_s=self.max_retry_wait)
+                runner = ResponseRunner(model, DeferredStore(self._store), concurrency=self.concurrency, policy=policy)
                 self._runners[key] = runner
             return runner
 
@@ -194,7 +198,7 @@ def context_for(settings: "Settings", store: Callable[[], "StoreLike"]) -> RunCo
     scorer = toxicity_scorer(settings.toxicity) if settings.toxicity else None
     models = EvaluatorModels(
         store=store, cache_dir=settings.cache_dir, concurrency=settings.concurrency, retries=settings.retries,
-        timeout=settings.timeout, batch_size=settings.batch_size,
+        timeout=settings.timeout, batch_size=settings.batch_size, max_retry_wait=settings.max_retry_wait,
     )
     return RunContext(
         scoring=settings.scoring, judge=settings.judge, judge_api_base=settings.judge_api_base, toxicity=scorer,

@@ -40,19 +40,51 @@ class InvalidAnswerError(MMTrustError):
     """
 
 
+class MMTrustWarning(UserWarning):
+    """Something the run did that the user should know, though nothing failed (an answer cut to
+    the stored maximum, impossible token counts ignored)."""
+
+
+class RunStopped(MMTrustError):
+    """The run must stop now: every further request would fail the same way.
+
+    A rejected API key, a refused permission or an unknown model (for the model under test or
+    the judge), a server asking to wait longer than ``--mmtrust-max-retry-wait``, or the first
+    calls of a run all failing alike. The plugin ends the session with this one line; answers
+    already stored stay stored.
+    """
+
+
 class ModelCallError(Exception):
     """One model call failed.
 
     ``retryable`` says whether the runner should try again (rate limits, server errors,
     time-outs, broken connections); ``retry_after`` is the server's own hint in seconds.
+    ``stops_run`` marks a failure every other request would meet too (a bad key, a refused
+    permission, an unknown model): the runner stops the run instead of sending the rest.
+    ``kind`` names the failure for the parts that react to it (``"rate_limit"``,
+    ``"timeout"``, ``"connection"``, ``"server"``, ``"broken_body"``, ``"auth"``,
+    ``"not_found"``, ``"rejected"``; empty when unknown): adaptive concurrency backs off on
+    rate limits and time-outs, the API adapter avoids a server it cannot reach, and a broken
+    200 body is tried once more only.
     Not an :class:`MMTrustError`: it is expected, counted and retried, and becomes an
     item error only when the retries are spent.
     """
 
-    def __init__(self, message: str, *, retryable: bool = False, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        stops_run: bool = False,
+        kind: str = "",
+    ):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+        self.stops_run = stops_run
+        self.kind = kind
 
 
 class DataWarning(UserWarning):

@@ -4,8 +4,8 @@ Where things happen (the same split as pytest-xdist):
 
 * every process (controller, each worker) collects: a test function tagged with ``@task.test``
   is parametrized over its task's cases, ``test_x[S.4/0001]``;
-* the process that runs an item fetches answers for the whole task at its first item
-  (:meth:`EvaluationSession.prefetch`), scores the item and records a
+* the process that runs an item hands every task and case it will run to the session at its
+  first item (:meth:`EvaluationSession.plan`: requests start going out), scores the item and records a
   :class:`~pytest_mmtrust.records.ScoreRecord` in the report's ``user_properties``;
 * only the controller (or the single process without xdist) turns records into metrics,
   gates and reports, in ``pytest_sessionfinish``; a failed gate sets the exit status.
@@ -27,7 +27,7 @@ import pytest
 from .config import OPTIONS, Settings
 from .context import context_for
 from .controller import RunController
-from .errors import MMTrustError, ModelError
+from .errors import MMTrustError, ModelError, RunStopped
 from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline
 from .metrics import Metric
@@ -42,6 +42,7 @@ from .safe_text import for_terminal
 from .session import EvaluationSession, ItemError, ItemResult
 from .task import ASPECTS, Task, task_of
 from .task_selection import could_select
+from .values import Case
 
 PLUGIN_NAME = "mmtrust-session"
 CASE_ARG = "mmtrust_case"
@@ -152,7 +153,6 @@ class MMTrustPlugin:
         self.controller: RunController | None = RunController(settings) if self.is_controller else None
         self.error_message: str | None = None
         self._scratch: Path | None = None
-        self._grouped_cases: dict[str, list[Any]] | None = None
         self.undo_log_redaction: Any = None
         self.identity: str | None = None
         self.gate_warnings: list[str] = []
@@ -182,6 +182,7 @@ class MMTrustPlugin:
             batch_size=settings.batch_size,
             concurrency=settings.concurrency,
             retries=settings.retries,
+            max_retry_wait=settings.max_retry_wait,
             timeout=settings.timeout,
             api_base=settings.api_base,
             max_tokens=settings.max_tokens,
@@ -420,25 +421,23 @@ class MMTrustPlugin:
         task = task_of(getattr(item, "function", None))
         if task is None:
             raise pytest.UsageError(f"{item.nodeid}: mmtrust_result needs a test tagged with @task.test")
-        if not self.session.has_prefetched(task):
-            self.session.prefetch(task, self._cases_to_run(item.session).get(task.id, []))
+        if not self.session.planned:
+            self.session.plan(self._run_order(item.session))
         return self.session.result(task, case)
 
-    def _cases_to_run(self, session: pytest.Session) -> dict[str, list[Any]]:
-        """Each task's cases among the session's items, grouped in one pass.
+    def _run_order(self, session: pytest.Session) -> list[tuple[Task, list[Any]]]:
+        """Each task with its cases among the session's items, tasks in the order they first run.
 
-        The items are final once collection is over (selection and deselection done), so the
-        grouping is made on the first task's first item and kept: one scan instead of one per
-        task (45 tasks × 6,000 items in the built-in suites).
+        The items are final once collection is over (selection and deselection done), so this
+        is made once, at the first item: one scan of the items (6,000 in the built-in suites).
         """
-        if self._grouped_cases is None:
-            grouped: dict[str, list[Any]] = {}
-            for other in session.items:
-                other_task = task_of(getattr(other, "function", None))
-                if other_task is not None and hasattr(other, "callspec"):
-                    grouped.setdefault(other_task.id, []).append(other.callspec.params[CASE_ARG])  # type: ignore[attr-defined]
-            self._grouped_cases = grouped
-        return self._grouped_cases
+        grouped: dict[str, tuple[Task, list[Any]]] = {}
+        for other in session.items:
+            other_task = task_of(getattr(other, "function", None))
+            case = other.callspec.params.get(CASE_ARG) if hasattr(other, "callspec") else None  # type: ignore[attr-defined]
+            if other_task is not None and isinstance(case, Case):  # not a stand-in (unreadable data)
+                grouped.setdefault(other_task.id, (other_task, []))[1].append(case)
+        return list(grouped.values())
 
     def item_failure(self, error: ItemError) -> str:
         """An item's failure text: the one line, and the first time in this process a user's model
@@ -599,6 +598,12 @@ def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemRes
     failure = None
     try:
         result = plugin.result_for(request.node, mmtrust_case)
+    except RunStopped as exc:  # every further request would fail alike: end the session, one line
+        message = f"mmtrust: stopped: {exc}"
+        if hasattr(request.config, "workerinput"):  # an xdist worker that exits looks crashed: stop the session
+            request.session.shouldstop = message
+            pytest.fail(message, pytrace=False)
+        pytest.exit(message, returncode=pytest.ExitCode.INTERRUPTED)
     except ItemError as exc:
         failure = plugin.item_failure(exc)
     except ModelError as exc:  # the model cannot be built: every item would fail the same way, stop once

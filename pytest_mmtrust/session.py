@@ -1,9 +1,15 @@
 """One process's evaluation session: the model, the store, the tasks and their answers.
 
 Plain Python, no pytest: the plugin creates one per process (controller or xdist worker) and
-calls :meth:`EvaluationSession.result` from the ``mmtrust_result`` fixture. The first item of a
-task to run triggers the response phase for every case of that task this process will run
-(:meth:`prefetch`), so requests go out together, not one per test.
+calls :meth:`EvaluationSession.result` from the ``mmtrust_result`` fixture. At the first item the
+plugin hands over every task and case this process will run, in run order (:meth:`plan`).
+
+An API model (any model taking many calls at once) gets one request stream for the whole run
+(:mod:`pytest_mmtrust.stream`): the next tasks' requests go out while this task's last ones are
+answered, and each item waits for its own answer only. A task's first item shows the task's
+progress until all its requests are sent. A local model takes one call at a time, so there is
+nothing to keep in flight across tasks: the first item of each of its tasks fetches the task's
+cases in batches, the next batch prepared beside the current one (:meth:`prefetch`).
 
 A local model (``tiny``, ``hf:PATH``) is loaded only when a request must really be sent. Its
 store keys need only its identity, which :func:`local_model_identity` reads from the files on
@@ -19,12 +25,13 @@ import importlib.util
 import re
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .context import RunContext, bind_evaluator
-from .errors import InvalidAnswerError, MMTrustError, ModelError, StoreError
+from .errors import InvalidAnswerError, MMTrustError, MMTrustWarning, ModelError, RunStopped, StoreError
 from .evaluators.base import Evaluator, evaluator_name
 from .invalid_answers import not_kept
 from .models import ModelSpec, build_model, parse_model_spec
@@ -34,6 +41,7 @@ from .ratelimit import RateLimiter
 from .records import ScoreRecord
 from .runner import ProgressSink, ResponseRunner, RetryPolicy
 from .store import MemoryStore, ResponseStore, StoreLike, cache_key
+from .stream import GroupCounts, RequestStream
 from .task import Task
 from .values import Case, Request, Response, Score
 
@@ -76,8 +84,9 @@ class EvaluationSession:
         store_path: Path | None,
         data_dir: Path | None = None,
         batch_size: int = 8,
-        concurrency: int = 8,
+        concurrency: int | str = 8,
         retries: int = 4,
+        max_retry_wait: float = 300.0,
         timeout: float = 60.0,
         api_base: str | None = None,
         max_tokens: int | None = None,
@@ -101,6 +110,7 @@ class EvaluationSession:
         self.batch_size = batch_size
         self.concurrency = concurrency
         self.retries = retries
+        self.max_retry_wait = max_retry_wait
         self.timeout = timeout
         self.api_base = api_base
         self.max_tokens = max_tokens
@@ -116,7 +126,13 @@ class EvaluationSession:
         self._runner: ResponseRunner | None = None
         self._cases: dict[str, list[Case]] = {}
         self._answers: dict[tuple[str, str, int], Response] = {}
+        self._unbuilt: set[tuple[str, str, int]] = set()  # slots whose request could not be built
         self._prefetched: set[str] = set()
+        self._planned: dict[str, Sequence[Case]] = {}
+        self._keys: dict[tuple[str, str, int], str] = {}
+        self._stream: RequestStream | None = None
+        self._warned: set[str] = set()
+        self.planned = False
         self._lock = threading.Lock()
         self._build_failure: MMTrustError | None = None
 
@@ -174,7 +190,7 @@ class EvaluationSession:
             model = self._runner_model()
             self._runner = ResponseRunner(
                 model, self.store, concurrency=self.concurrency,
-                policy=RetryPolicy(retries=self.retries), seed=self.seed,
+                policy=RetryPolicy(retries=self.retries, max_retry_wait_s=self.max_retry_wait), seed=self.seed,
                 limiter=self.limiter, progress=self.progress,
                 identity=versioned_identity(model.identity(), self.model_version),
             )
@@ -219,60 +235,177 @@ class EvaluationSession:
             params = replace(params, seed=self.seed + epoch)
         return replace(request, params=params) if params != request.params else request
 
-    def has_prefetched(self, task: Task) -> bool:
-        """Whether this process has fetched ``task``'s answers already."""
-        return task.id in self._prefetched
+    @property
+    def streaming(self) -> bool:
+        """True when requests go out as one run-wide stream (a model taking many calls at once)."""
+        return self.runner.concurrency > 1
+
+    def plan(self, groups: Sequence[tuple[Task, Sequence[Case]]]) -> None:
+        """Every task (with its cases) this process will run, in the order its items will run.
+
+        Called once, at the first item. With a stream, every request is queued now and sending
+        starts at once; otherwise each task is fetched at its first item (:meth:`prefetch`).
+        """
+        with self._lock:
+            self.planned = True
+            for task, cases in groups:
+                self._planned.setdefault(task.id, list(cases))
+                if self.streaming:
+                    self._queue_task(task, cases)
+
+    def _requests_of(self, task: Task, cases: Sequence[Case]) -> dict[str, Request]:
+        """The task's requests by store key; a case whose request cannot be built gets its error now."""
+        identity = self.runner.identity
+        requests: dict[str, Request] = {}
+        for case in cases:
+            for epoch in range(self.epochs):
+                slot = (task.id, case.key, epoch)
+                if slot in self._keys or slot in self._answers:
+                    continue
+                try:
+                    request = self.request_for(task, case, epoch)
+                    key = cache_key(identity, request)
+                except Exception as exc:  # this case only (an unreadable image …); the others go on
+                    error = str(exc) if isinstance(exc, MMTrustError) else f"building the request raised {type(exc).__name__}: {exc}"
+                    self._answers[slot] = Response(text=None, error=error)
+                    self._unbuilt.add(slot)
+                    continue
+                self._keys[slot] = key
+                requests[key] = request
+        return requests
+
+    def _stored_only(self, task: Task, requests: dict[str, Request]) -> dict[str, Request]:
+        """On a read-only store, the answers it holds are used and nothing is sent: each request
+        it lacks errors its own item with the store's reason (a fully cached rerun still runs)."""
+        read_only = getattr(self.store, "read_only", None)
+        if not requests or read_only is None:
+            return requests
+        stored = self.store.get_many(requests)
+        try:
+            self.store.claim([key for key in requests if key not in stored])
+        except StoreError as exc:
+            reason = str(exc)
+        else:  # nothing was missing
+            reason = ""
+        for slot, key in list(self._keys.items()):
+            if slot[0] == task.id and key in requests:
+                self._answers[slot] = stored.get(key) or Response(text=None, error=reason)
+                del self._keys[slot]
+        return {}
+
+    def _queue_task(self, task: Task, cases: Sequence[Case]) -> None:
+        if self._stream is None:
+            self._stream = RequestStream(self.runner)
+        requests = self._stored_only(task, self._requests_of(task, cases))
+        group = self._stream.group(task.id)
+        if group is None:
+            self._stream.add(task.id, requests)
+        elif requests:  # cases asked for beyond the plan: a group of their own
+            self._stream.add(f"{task.id}+{len(self._keys)}", requests)
 
     def prefetch(self, task: Task, cases: Sequence[Case]) -> None:
-        """Fetch answers for all ``cases`` of ``task`` together (once per task and process)."""
+        """Get the answers of ``cases`` of ``task`` under way (once per task and process).
+
+        With a stream: queue them if the plan did not, send them next, and show the task's
+        progress until every request is sent. Without: fetch them all now, in batches.
+        """
         with self._lock:
             if task.id in self._prefetched:
                 return
             self._prefetched.add(task.id)
-            identity = self.runner.identity
-            keys: dict[tuple[str, str, int], str] = {}
-            requests: dict[str, Request] = {}
-            for case in cases:
-                for epoch in range(self.epochs):
-                    try:
-                        request = self.request_for(task, case, epoch)
-                        key = cache_key(identity, request)
-                    except Exception as exc:  # this case only (an unreadable image …); the others go on
-                        error = str(exc) if isinstance(exc, MMTrustError) else f"building the request raised {type(exc).__name__}: {exc}"
-                        self._answers[(task.id, case.key, epoch)] = Response(text=None, error=error)
-                        continue
-                    keys[(task.id, case.key, epoch)] = key
-                    requests[key] = request
-            try:
-                answers = self.runner.fetch(requests, label=task.id)
-            except StoreError:  # a read-only store lacking some answers: the cases it holds still run,
-                answers = self.store.get_many(requests)  # each missing one errors on its own with the reason
-            for slot, key in keys.items():
-                if key in answers:
+            if self.streaming:
+                self._queue_task(task, cases)
+                self._follow(task.id)
+                return
+            requests = self._stored_only(task, self._requests_of(task, cases))
+            answers = self.runner.fetch(requests, label=task.id)
+            for slot, key in list(self._keys.items()):
+                if slot[0] == task.id and key in answers:
                     self._answers[slot] = answers[key]
+                    del self._keys[slot]
+
+    def _follow(self, label: str) -> None:
+        """Show a task's progress (from the stream) until every one of its requests is sent."""
+        stream = self._stream
+        assert stream is not None
+        stream.prioritise(label)
+        group = stream.group(label)
+        if group is None:
+            return
+        progress = self.progress
+        shown = GroupCounts(label)
+        notice = [self.runner.notice]
+
+        def update(current: GroupCounts) -> None:
+            if progress is None:
+                return
+            if self.runner.notice is not None and self.runner.notice != notice[0]:
+                notice[0] = self.runner.notice
+                self._warned.add(self.runner.notice)
+                note = getattr(progress, "note", None)
+                if callable(note):
+                    note(self.runner.notice)
+            cached, sent, errors = current.cached, current.sent, current.errors
+            if (cached, sent, errors) != (shown.cached, shown.sent, shown.errors):
+                progress.advance(cached=cached - shown.cached, sent=sent - shown.sent, errors=errors - shown.errors)
+                shown.cached, shown.sent, shown.errors = cached, sent, errors
+
+        if progress is not None:
+            progress.start(label, group.total)
+        update(group)
+        stream.wait_sent(label, update)
+        update(group)
+        if progress is not None:
+            progress.finish()
 
     def response(self, task: Task, case: Case, epoch: int = 0) -> Response:
-        answer = self._answers.pop((task.id, case.key, epoch), None)
-        if answer is None:  # not prefetched (e.g. a case outside the collected set): ask now
-            request = self.request_for(task, case, epoch)
-            key = cache_key(self.runner.identity, request)
-            answer = self.runner.fetch({key: request})[key]
-        return answer
+        slot = (task.id, case.key, epoch)
+        answer = self._answers.pop(slot, None)
+        if answer is not None:
+            return answer
+        key = self._keys.get(slot)
+        if key is not None and self._stream is not None:
+            return self._stream.answer(key, self._note_while_waiting)
+        # not planned (e.g. a case outside the collected set): ask now
+        request = self.request_for(task, case, epoch)
+        key = cache_key(self.runner.identity, request)
+        return self.runner.fetch({key: request})[key]
+
+    def _note_while_waiting(self) -> None:
+        """While an item waits for its answer, pass on what the server asked (a long Retry-After)."""
+        notice = self.runner.notice
+        if notice is not None and notice not in self._warned and self.progress is not None:
+            self._warned.add(notice)
+            note = getattr(self.progress, "note", None)
+            if callable(note):
+                note(notice)
 
     def result(self, task: Task, case: Case) -> ItemResult:
-        """Answer and score one case (each epoch); raise :class:`ItemError` if the pipeline broke."""
+        """Answer and score one case (each epoch); raise :class:`ItemError` if the pipeline broke,
+        :class:`RunStopped` when the run must stop (for the model under test or a judge)."""
+        if task.id not in self._prefetched:
+            self.prefetch(task, self._planned.get(task.id, [case]))
         scored = []
         for epoch in range(self.epochs):
             request = self.request_for(task, case, epoch)
             response = self.response(task, case, epoch)
             if not response.ok:
+                if (task.id, case.key, epoch) in self._unbuilt:  # no call was made: say what was wrong
+                    raise ItemError(f"{task.id}/{case.key}: {response.error}")
                 explain = getattr(self._model, "traceback_for", None)
                 details = explain(response.error) if callable(explain) else None
+                try:
+                    self.runner.check_stopped()
+                except RunStopped as stop:  # the run ends here: with the user's own traceback, once
+                    if details:
+                        raise RunStopped(f"{stop}\n\n{details}") from None
+                    raise
                 raise ItemError(f"{task.id}/{case.key}: model call failed: {response.error}", details)
+            self._warn(task, case, response)
             evaluator = self.evaluator(task)
             try:
                 response, score = self._evaluate(evaluator, task, case, request, response)
-            except ItemError:
+            except (ItemError, RunStopped):
                 raise
             except InvalidAnswerError as exc:
                 raise ItemError(f"{task.id}/{case.key}: {not_kept(exc)}") from None
@@ -317,6 +450,17 @@ class EvaluationSession:
         except StoreError as exc:
             raise ItemError(f"{task.id}/{case.key}: {problem}; and the answer cannot be removed: {exc}") from None
 
+    def _warn(self, task: Task, case: Case, response: Response) -> None:
+        """Each note on an answer as a warning: once per answer for a cut answer, once per run for
+        what a server keeps doing (impossible token usage)."""
+        for note in response.notes:
+            message = f"{task.id}/{case.key}: {note}"
+            once = note if "token usage" in note else message
+            if once in self._warned:
+                continue
+            self._warned.add(once)
+            warnings.warn(MMTrustWarning(message), stacklevel=2)
+
     def _record(self, task: Task, case: Case, response: Response, score: Score) -> ScoreRecord:
         return ScoreRecord(
             task=task.id,
@@ -340,6 +484,8 @@ class EvaluationSession:
         )
 
     def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
         if self._model is not None:
             self._model.close()
         if self._store is not None:

@@ -62,6 +62,9 @@ class Response:
     ``system_fingerprint``), when it says anything. An answer read from the response store has
     ``cached`` set, with ``stored_at`` (Unix time) and ``stored_run`` (the id of the run that
     asked for it; None for answers stored before runs had ids).
+    ``notes`` are things the pipeline did to this answer that the user should hear about once
+    (the text was cut to the stored maximum, impossible token counts were dropped); they are
+    warnings of the run that received the answer and are not stored.
     """
 
     text: str | None
@@ -72,6 +75,7 @@ class Response:
     fingerprint: str | None = None
     stored_at: float | None = None
     stored_run: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -52,19 +52,48 @@ def parse_model_spec(raw: str) -> ModelSpec:
 
 
 def check_api_provider(spec: ModelSpec) -> None:
-    """An ``api`` spec must name a provider litellm knows."""
+    """An ``api`` spec must name a provider litellm knows.
+
+    Checked without importing litellm (seconds, and a run whose answers are all stored never
+    needs it): ``openai`` and ``hosted_vllm`` are known, and the others are read from litellm's
+    ``LlmProviders`` enum in its source (:func:`litellm_providers`); only when that cannot be
+    read is litellm imported and asked.
+    """
     import os
 
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import litellm
-
     provider = spec.target.split("/", 1)[0]
-    known = {str(getattr(p, "value", p)) for p in getattr(litellm, "provider_list", [])}
+    if provider in ("openai", "hosted_vllm"):
+        return
+    known = litellm_providers()
+    if known is None:
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        import litellm
+
+        known = {str(getattr(p, "value", p)) for p in getattr(litellm, "provider_list", [])}
     if known and provider not in known:
         raise ModelError(
             f"--mmtrust-model {spec.raw!r}: litellm has no provider {provider!r} "
             "(for an OpenAI-compatible server use openai/NAME or hosted_vllm/NAME with --mmtrust-api-base)"
         )
+
+
+def litellm_providers() -> set[str] | None:
+    """The provider names of the installed litellm, read from its source; None when unreadable."""
+    import importlib.util
+    import re
+
+    try:
+        found = importlib.util.find_spec("litellm")  # the package's place, without importing it
+        folders = list(found.submodule_search_locations or []) if found is not None else []
+        for folder in folders:
+            text = (Path(folder) / "types" / "utils.py").read_text(encoding="utf-8")
+            block = re.search(r"^class LlmProviders\(.*?\):\n(.*?)\n(?=\S)", text, re.S | re.M)
+            if block is not None:
+                names = set(re.findall(r'^\s+\w+\s*=\s*"([^"]+)"', block.group(1), re.M))
+                return names or None
+    except (ImportError, ValueError, OSError):
+        return None
+    return None
 
 
 def build_model(

@@ -1,4 +1,11 @@
-"""Models behind an API, reached through litellm: ``openai/gpt-4o``, ``anthropic/…``, ``hosted_vllm/…``.
+"""Models behind an API: ``openai/gpt-4o``, ``anthropic/…``, ``hosted_vllm/…``.
+
+Two paths, one behaviour. An OpenAI-compatible server (``openai/…`` with an API base,
+``hosted_vllm/…``) is reached by the lean client of :mod:`.openai_http` — a JSON POST through the
+standard library, about a tenth of a millisecond of CPU per call and nothing to import — and
+every other provider through litellm. Both read answers with :mod:`.completions` and fail with
+the same lines; ``APIModel(..., client="litellm")`` forces litellm for a server the lean client
+should not talk to.
 
 Contract with the runner: one request per call (``batch_size = 1``), many calls in flight
 (``max_concurrency`` is large; the runner's own ``concurrency`` setting bounds it), no retries
@@ -16,8 +23,17 @@ An answer's text is kept as the server sent it, except that lone UTF-16 surrogat
 JSON body can carry as ``\\udXXX`` escapes but no UTF-8 file can hold) become U+FFFD, so the
 store and the reports can always write it.
 
+The time-out bounds the whole call, not each read: a server that drips its answer a byte at a
+time is cut off when ``timeout`` seconds have passed (on the lean path the socket is shut down;
+on litellm's, the call is left behind and reported as timed out). A 200 answer whose body is not
+a chat completion (an HTML proxy page, invalid JSON, no ``choices``) is named as such, with its
+first 80 characters, and tried once more only. Content sent back as a list of text parts is
+joined. Token counts that cannot be true (negative, not numbers, above ten million) are dropped
+with a note on the response, so ``--mmtrust-tpm`` never waits on them.
+
 Several servers of one model can share the load: ``api_base="http://a/v1,http://b/v1"`` (or a
-list) sends requests round-robin across them. The answers are taken to be interchangeable, so
+list) sends each request to the server with the fewest requests in flight, avoiding for a while
+one that cannot be reached (:mod:`.balance`). The answers are taken to be interchangeable, so
 the model's identity names the set of bases, not which one answered a request. A base may carry
 credentials (``https://user:KEY@host/v1``, ``?api-key=KEY``): they are used for the calls but
 blanked (:func:`redact_url`) wherever a base is shown or stored — identity, messages.
@@ -28,7 +44,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import io
-import itertools
+import json
 import os
 import re
 import threading
@@ -45,6 +61,18 @@ from ..errors import DataError, ModelCallError, ModelError
 from ..images import decode_image, read_image_bytes, to_rgb
 from ..redaction import add_secret, add_url_secrets, redact_url, scrub_secrets, url_secrets
 from ..values import ImageInput, Request, Response
+from .balance import ServerPool
+from .completions import (
+    NotACompletion,
+    checked_usage,
+    content_text,
+    describe_status,
+    not_a_completion_message,
+    parse_completion,
+    server_fingerprint,
+    server_message,
+)
+from .openai_http import ChatHTTPClient, HTTPFailure, Target, direct_target
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -53,8 +81,10 @@ __all__ = ["APIModel", "check_reachable", "redact_url", "split_api_bases", "vali
 #: Sent as the key to a local OpenAI-compatible server that needs none (the client insists on one).
 PLACEHOLDER_API_KEY = "sk-mmtrust-no-key"
 
-#: HTTP statuses worth another try: time-out, conflict, too early, rate limit, and any server error.
-_RETRYABLE_STATUSES = {408, 409, 425, 429}
+#: Providers whose API is OpenAI's chat completions at the API base: the lean client serves them.
+LEAN_PROVIDERS = ("openai", "hosted_vllm")
+#: Keys of ``extra_params`` that are litellm's own settings, not fields of the request body.
+_LITELLM_ONLY = {"drop_params", "num_retries", "max_retries", "timeout", "api_base", "api_key", "custom_llm_provider", "metadata"}
 
 _MESSAGE_LIMIT = 300
 
@@ -99,8 +129,12 @@ class APIModel:
         api_key: str | None = None,
         timeout: float = 60.0,
         extra_params: Mapping[str, Any] | None = None,
+        client: str = "auto",
     ) -> None:
+        if client not in ("auto", "http", "litellm"):
+            raise ModelError(f"APIModel client {client!r}: expected auto, http or litellm")
         self.name = name
+        self.provider, _, self.served_name = name.partition("/")
         self.api_bases = split_api_bases(api_base)
         self.timeout = timeout
         self.extra_params = dict(extra_params or {})
@@ -108,10 +142,30 @@ class APIModel:
         if self._api_key != PLACEHOLDER_API_KEY:
             add_secret(self._api_key)  # blanked from answers, the store and reports (pytest_mmtrust.redaction)
         add_url_secrets(self.api_base)
-        self._next_base = itertools.count()
+        self._identity: str | None = None
+        self._servers = ServerPool(self.api_bases) if self.api_bases else None
         self._lock = threading.Lock()
         self._warm = False
-        self._identity: str | None = None
+        self._targets = self._lean_targets(client)
+        self._http = ChatHTTPClient(timeout) if self._targets is not None else None
+
+    def _lean_targets(self, client: str) -> dict[str, Target] | None:
+        """Each base's chat-completions target when the lean client serves this model, else None."""
+        if client == "litellm" or self.provider not in LEAN_PROVIDERS or not self.api_bases:
+            if client == "http":
+                raise ModelError(f"{self.name}: the lean HTTP client needs an openai/ or hosted_vllm/ model and an API base")
+            return None
+        targets = {base: direct_target(base) for base in self.api_bases}
+        if any(target is None for target in targets.values()):
+            if client == "http":
+                raise ModelError(f"{self.name}: the lean HTTP client cannot reach an API base with credentials or through a proxy")
+            return None
+        return targets  # type: ignore[return-value]
+
+    @property
+    def client(self) -> str:
+        """Which path the calls take: ``"http"`` (the lean client) or ``"litellm"``."""
+        return "http" if self._targets is not None else "litellm"
 
     def _default_key(self) -> str | None:
         """None lets litellm read the provider's environment variable; a placeholder otherwise."""
@@ -154,13 +208,6 @@ class APIModel:
         name = served_name(self.name)
         return card_fingerprint([read_model_card(base, name, key, timeout=min(5.0, self.timeout)) for base in self.api_bases])
 
-    def _pick_base(self) -> str | None:
-        if not self.api_bases:
-            return None
-        with self._lock:
-            number = next(self._next_base)
-        return self.api_bases[number % len(self.api_bases)]
-
     def warm_up(self) -> None:
         """Import litellm and what its first call imports now, not inside the first call.
 
@@ -174,7 +221,7 @@ class APIModel:
         for the first real call to report.
         """
         with self._lock:
-            if self._warm:
+            if self._warm or self._targets is not None:  # the lean client has nothing to import
                 return
             self._warm = True
         litellm = _litellm()
@@ -192,8 +239,85 @@ class APIModel:
         return [self._generate_one(request) for request in requests]
 
     def _generate_one(self, request: Request) -> Response:
+        api_base = self._servers.acquire() if self._servers is not None else None
+        unreachable = False
+        try:
+            if self._targets is not None and api_base is not None:
+                return self._generate_http(request, api_base)
+            return self._generate_litellm(request, api_base)
+        except ModelCallError as exc:
+            unreachable = exc.kind in ("connection", "timeout")
+            raise
+        finally:
+            if api_base is not None and self._servers is not None:
+                self._servers.release(api_base, unreachable)
+
+    # ----- the lean path ---------------------------------------------------------------------
+    def _generate_http(self, request: Request, api_base: str) -> Response:
+        body: dict[str, Any] = {
+            "model": self.served_name,
+            "messages": build_messages(request),
+            "max_tokens": request.params.max_tokens,
+            "temperature": request.params.temperature,
+            "seed": request.params.seed,
+        }
+        body.update((key, value) for key, value in self.extra_params.items() if key not in _LITELLM_ONLY)
+        body = {key: value for key, value in body.items() if value is not None}
+        headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "pytest-mmtrust"}
+        key = self._api_key or os.environ.get(f"{self.provider.upper()}_API_KEY") or PLACEHOLDER_API_KEY
+        headers["Authorization"] = f"Bearer {key}"
+        assert self._http is not None and self._targets is not None
+        start = time.perf_counter()
+        try:
+            status, reply_headers, data = self._http.post(self._targets[api_base], headers, json.dumps(body).encode("utf-8"))
+        except HTTPFailure as exc:
+            raise self._transport_error(exc.kind, api_base) from None
+        latency = time.perf_counter() - start
+        if status >= 300:
+            retryable, what, kind, stops = describe_status(status)
+            detail = self._scrub(server_message(data))
+            message = f"{self._where(api_base)}: {what}" + (f": {detail}" if detail else "")
+            retry_after = parse_retry_after(reply_headers) if retryable else None
+            raise ModelCallError(message, retryable=retryable, retry_after=retry_after, stops_run=stops, kind=kind)
+        try:
+            text, raw_usage, fingerprint = parse_completion(data)
+        except NotACompletion:
+            raise self._broken_body(api_base, data) from None
+        usage, note = checked_usage(raw_usage)
+        if usage is not None:
+            from .pricing import price
+
+            cost = price(self.provider, self.served_name, usage)
+            if cost is not None:
+                usage["cost"] = cost
+        return self._answer(text, usage, note, latency, api_base, fingerprint)
+
+    def _transport_error(self, kind: str, api_base: str | None) -> ModelCallError:
+        """No answer: the same line on both paths (the library's own wording is not kept)."""
+        if kind == "timeout":
+            return ModelCallError(f"{self._where(api_base)}: timed out (no complete answer within {self.timeout:g} s)",
+                                  retryable=True, kind="timeout")
+        if kind == "too_large":
+            return ModelCallError(f"{self._where(api_base)}: answered with a body larger than 64 MiB", kind="rejected")
+        return ModelCallError(f"{self._where(api_base)}: connection failed", retryable=True, kind="connection")
+
+    def _broken_body(self, api_base: str | None, body: bytes | str) -> ModelCallError:
+        where = redact_url(api_base) if api_base else self.provider
+        message = f"{self.name}: " + not_a_completion_message(where, self._scrub(body.decode("utf-8", "replace") if isinstance(body, bytes) else body))
+        return ModelCallError(message, retryable=True, kind="broken_body")
+
+    def _answer(
+        self, text: str, usage: dict[str, float] | None, note: str | None, latency: float, api_base: str | None,
+        fingerprint: str | None = None,
+    ) -> Response:
+        notes = ()
+        if note is not None:
+            notes = (f"{self._where(api_base)} reported impossible token usage ({note}); the usage of this answer is ignored",)
+        return Response(text=valid_unicode(text), usage=usage, latency_s=latency, notes=notes, fingerprint=fingerprint)
+
+    # ----- the litellm path ------------------------------------------------------------------
+    def _generate_litellm(self, request: Request, api_base: str | None) -> Response:
         messages = build_messages(request)
-        api_base = self._pick_base()
         kwargs: dict[str, Any] = {
             "max_tokens": request.params.max_tokens,
             "temperature": request.params.temperature,
@@ -214,38 +338,65 @@ class APIModel:
             kwargs["api_key"] = self._api_key
         litellm = _litellm()
         start = time.perf_counter()
-        try:
-            raw = litellm.completion(**kwargs)
-        except Exception as exc:
-            raise self._call_error(exc, api_base) from None
+        raw = self._bounded(lambda: litellm.completion(**kwargs), api_base)
         latency = time.perf_counter() - start
         return self._response(raw, latency, api_base)
+
+    def _bounded(self, call: Any, api_base: str | None) -> Any:
+        """Run ``call`` (litellm) with the time-out bounding the whole of it.
+
+        litellm's HTTP client bounds each read, not the call. The call runs in a helper thread;
+        when ``timeout`` has passed it is left to finish on its own (its answer is dropped) and
+        this call fails as timed out, so a dripping server holds no request for minutes.
+        """
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["raw"] = call()
+            except BaseException as exc:  # handed to the waiting thread
+                outcome["error"] = exc
+
+        helper = threading.Thread(target=run, name="mmtrust-litellm-call", daemon=True)
+        helper.start()
+        helper.join(self.timeout + 0.5)
+        if helper.is_alive():
+            raise self._transport_error("timeout", api_base)
+        if "error" in outcome:
+            raise self._call_error(outcome["error"], api_base) from None
+        return outcome["raw"]
 
     def _response(self, raw: Any, latency: float, api_base: str | None) -> Response:
         try:
             message = raw.choices[0].message
-            content = message.content
-        except (AttributeError, IndexError, TypeError) as exc:
-            raise ModelCallError(
-                f"{self._where(api_base)}: malformed response (no choices[0].message: {exc})", retryable=True
-            ) from None
-        if isinstance(content, list):  # some providers return typed parts
-            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
-        text = "" if content is None else valid_unicode(str(content))
-        fingerprint = getattr(raw, "system_fingerprint", None)
-        return Response(text=text, usage=_usage(raw), latency_s=latency,
-                        fingerprint=fingerprint if isinstance(fingerprint, str) and fingerprint else None)
+            text = content_text(message.content)
+        except (AttributeError, IndexError, TypeError, NotACompletion) as exc:
+            raise self._broken_body(api_base, f"({type(exc).__name__}: {exc})") from None
+        usage, note = checked_usage(getattr(raw, "usage", None))
+        if usage is not None:
+            cost = _cost(raw)
+            if cost is not None:
+                usage["cost"] = cost
+        return self._answer(text, usage, note, latency, api_base, server_fingerprint(raw))
 
     def _where(self, api_base: str | None) -> str:
         return f"{self.name} at {redact_url(api_base)}" if api_base else self.name
 
     def _call_error(self, exc: BaseException, api_base: str | None) -> ModelCallError:
         """One scrubbed line, retryable or not, with the server's Retry-After when it sent one."""
+        if isinstance(exc, ModelCallError):
+            return exc
         retryable, what = classify(exc)
+        kind, stops = _kind_of(exc, what)
+        if kind in ("timeout", "connection"):
+            return self._transport_error(kind, api_base)
+        if kind == "broken_body":
+            quoted = _QUOTED_BODY.search(str(exc))
+            return self._broken_body(api_base, quoted.group("body") if quoted else f"({_short_detail(exc)})")
         detail = self._scrub(_short_detail(exc))
         message = f"{self._where(api_base)}: {what}" + (f": {detail}" if detail else "")
         retry_after = parse_retry_after(_response_headers(exc)) if retryable else None
-        return ModelCallError(message, retryable=retryable, retry_after=retry_after)
+        return ModelCallError(message, retryable=retryable, retry_after=retry_after, stops_run=stops, kind=kind)
 
     def _scrub(self, text: str) -> str:
         secrets = [self._api_key] if self._api_key else []
@@ -254,7 +405,8 @@ class APIModel:
         return scrub_secrets(text, secrets)
 
     def close(self) -> None:
-        return None
+        if self._http is not None:
+            self._http.close()
 
     def __repr__(self) -> str:
         return f"APIModel({self._plain_identity()!r})"
@@ -318,23 +470,6 @@ def valid_unicode(text: str) -> str:
 
 
 # ----- responses -------------------------------------------------------------------------------
-def _usage(raw: Any) -> dict[str, float] | None:
-    usage = getattr(raw, "usage", None)
-    if usage is None:
-        return None
-    counts: dict[str, float] = {}
-    for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        value = getattr(usage, key, None)
-        if value is None and isinstance(usage, Mapping):
-            value = usage.get(key)
-        if isinstance(value, (int, float)):
-            counts[key] = float(value)
-    cost = _cost(raw)
-    if cost is not None:
-        counts["cost"] = cost
-    return counts or None
-
-
 def _cost(raw: Any) -> float | None:
     """USD cost when litellm's price table knows the model; None for local or unknown models.
 
@@ -363,30 +498,46 @@ def classify(exc: BaseException) -> tuple[bool, str]:
     import openai
 
     status = getattr(exc, "status_code", None)
-    if "Invalid response object" in str(exc):  # litellm could not read a 200 body: not a server error
+    if _BROKEN_BODY.search(str(exc)):  # litellm could not read a 200 body: not a server error
         return True, "malformed response"
     if isinstance(exc, openai.APITimeoutError):
         return True, "timed out"
-    if isinstance(exc, openai.APIConnectionError):
-        return True, "connection failed"
+    if isinstance(exc, openai.APIConnectionError) or _short_detail(exc) == "Connection error.":
+        return True, "connection failed"  # litellm reports some dropped connections as HTTP 500
     if isinstance(exc, openai.APIResponseValidationError):
         return True, "malformed response"
-    if isinstance(status, int):
-        if status == 429:
-            return True, "rate limited (HTTP 429)"
-        if status >= 500 or status in _RETRYABLE_STATUSES:
-            return True, f"server error (HTTP {status})"
-        if status in (401, 403):
-            return False, f"not authorised (HTTP {status}); check the API key"
-        if status == 404:
-            return False, "not found (HTTP 404); check the model name and API base"
-        if 400 <= status < 500:
-            return False, f"request rejected (HTTP {status})"
+    if isinstance(status, int) and status >= 400:
+        retryable, what, _, _ = describe_status(status)
+        return retryable, what
     if isinstance(exc, (TimeoutError, ConnectionError)):
         return True, "connection failed"
     if isinstance(exc, openai.APIError):
         return True, "API error"
     return False, f"litellm raised {type(exc).__name__}"
+
+
+#: What litellm says when a 200 body was not a chat completion (it reports them as HTTP 500).
+_BROKEN_BODY = re.compile(
+    r"Invalid response object|Expecting value|no 'choices'|JSONDecodeError|Unterminated string|"
+    r"Empty or invalid response from LLM endpoint"
+)
+#: litellm quotes the body it could not read in some of those messages.
+_QUOTED_BODY = re.compile(r"Received: '(?P<body>.*)'\. Check the", re.DOTALL)
+
+
+def _kind_of(exc: BaseException, what: str) -> tuple[str, bool]:
+    """(kind, stops the run) of a litellm failure, for the runner and the server pool."""
+    if what == "malformed response":
+        return "broken_body", False
+    if what == "timed out":
+        return "timeout", False
+    if what == "connection failed":
+        return "connection", False
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and status >= 400:
+        _, _, kind, stops = describe_status(status)
+        return kind, stops
+    return "", False
 
 
 _LITELLM_PREFIX = re.compile(r"^(?:litellm\.\w+:\s*)?(?:\w+Error:\s*)?(?:\w+Exception\s*-\s*)?")

@@ -129,6 +129,20 @@ class Progress:
         with self._lock:
             self._finish_locked()
 
+    def note(self, text: str) -> None:
+        """One line of news while answers are awaited (what a server asked for), on its own line."""
+        with self._lock:
+            task = self._task
+            prefix = f"{self.label} {task.task_id}: " if task is not None else f"{self.label}: "
+            if self.live and task is not None:
+                line = self._fit(prefix + text)
+                padding = " " * max(0, self._drawn_width - len(line))
+                self._write("\r" + line + padding + "\n")
+                self._drawn_width = 0
+                self._draw(force=True)
+            else:
+                self._write(("\n" if self.newline_first and task is None else "") + prefix + text + "\n")
+
     # ------------------------------------------------------------ lines
 
     def status(self) -> str:
@@ -152,6 +166,8 @@ class Progress:
             remaining = task.total - task.done
             if not final and remaining > 0:
                 parts.append(f"ETA {_duration(remaining / rate)}")
+        if final and task.total and task.done < task.total:
+            parts.append(f"{task.total - task.done:,} in flight")
         if final:
             parts.append(f"in {_duration(elapsed)}")
         return for_terminal(" · ".join(parts))
@@ -215,6 +231,9 @@ class NullProgress:
         return None
 
     def finish(self) -> None:
+        return None
+
+    def note(self, text: str) -> None:
         return None
 
 

@@ -15,7 +15,9 @@ know what a run against a hosted model will do. Users test their own suites with
 
 The server speaks ``POST /v1/chat/completions`` and ``GET /v1/models``, binds 127.0.0.1 on a
 free port, serves each request on its own daemon thread, records every call, and can inject
-faults (status codes with Retry-After, dropped connections, delays, broken JSON) per call.
+faults (status codes with Retry-After, dropped connections, delays, broken JSON) per call — and
+act as a hostile server would: drip its answer a byte at a time, answer 200 with an HTML page,
+send the content as a list of text parts, or report absurd token usage.
 Images must arrive inline as ``data:image/...;base64,`` URLs — the server never fetches a URL,
 and answers 400 to one, as a strict hosted API would for an unreachable address.
 """
@@ -66,7 +68,12 @@ class Fault:
       HTTP status instead of a completion; without a body an OpenAI-style error object is sent;
     * ``close_connection`` drops the connection without any answer;
     * ``malformed_json`` answers 200 with a body that is not JSON;
-    * ``delay_s`` waits before doing whatever else the fault says (or answering normally).
+    * ``delay_s`` waits before doing whatever else the fault says (or answering normally);
+    * ``drip_s`` sends the whole answer (status line, headers, body) one byte every ``drip_s``
+      seconds, so no single read ever waits long;
+    * ``content_type`` is the Content-Type of a ``body`` given as a string (an HTML proxy page);
+    * ``content_parts`` sends a normal answer's text as a list of typed text parts;
+    * ``usage`` replaces the usage object of a normal answer (absurd or negative counts).
     """
 
     status: int | None = None
@@ -75,6 +82,10 @@ class Fault:
     close_connection: bool = False
     malformed_json: bool = False
     delay_s: float = 0.0
+    drip_s: float = 0.0
+    content_type: str = "application/json"
+    content_parts: bool = False
+    usage: Mapping[str, Any] | None = None
 
 
 AnswerFunction = Callable[[ChatCall], str]
@@ -237,6 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
         index = owner._record(call)
         owner._wait(owner.delay_s)
         fault = owner.fault(index, call) if owner.fault is not None else None
+        self._drip_s = fault.drip_s if fault is not None else 0.0
         if fault is not None and self._apply_fault(fault):
             return
         try:
@@ -244,7 +256,15 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # the script's bug shows up as a server error, not a hang
             self._send_error(500, f"answer function raised {type(exc).__name__}: {exc}", "server_error")
             return
-        self._send_json(200, _completion(call, str(text), index, owner.system_fingerprint))
+        completion = _completion(call, str(text), index, owner.system_fingerprint)
+        if fault is not None and fault.content_parts:
+            half = len(str(text)) // 2
+            completion["choices"][0]["message"]["content"] = [
+                {"type": "text", "text": str(text)[:half]}, {"type": "text", "text": str(text)[half:]}
+            ]
+        if fault is not None and fault.usage is not None:
+            completion["usage"] = dict(fault.usage)
+        self._send_json(200, completion)
 
     # ----- pieces ----------------------------------------------------------------------------
     def _apply_fault(self, fault: Fault) -> bool:
@@ -262,7 +282,7 @@ class _Handler(BaseHTTPRequestHandler):
                 kind = "rate_limit_error" if fault.status == 429 else "scripted_fault"
                 self._send_error(fault.status, f"scripted fault: HTTP {fault.status}", kind, headers)
             elif isinstance(fault.body, str):
-                self._send_raw(fault.status, fault.body.encode("utf-8"), "application/json", headers)
+                self._send_raw(fault.status, fault.body.encode("utf-8"), fault.content_type, headers)
             else:
                 self._send_json(fault.status, dict(fault.body), headers)
             return True
@@ -320,6 +340,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_raw(
         self, status: int, data: bytes, content_type: str, headers: Mapping[str, str] | None = None
     ) -> None:
+        drip = getattr(self, "_drip_s", 0.0)
+        if drip > 0:
+            self._drip(status, data, content_type, headers or {}, drip)
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -330,6 +354,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (its own time-out): nothing left to tell it
+
+
+    def _drip(self, status: int, data: bytes, content_type: str, headers: Mapping[str, str], every_s: float) -> None:
+        """The whole answer, one byte at a time: each read a client makes waits ``every_s`` at most."""
+        head = [f"{self.protocol_version} {status} {self.responses.get(status, ('',))[0]}",
+                f"Content-Type: {content_type}", f"Content-Length: {len(data)}", "Connection: close"]
+        head += [f"{name}: {value}" for name, value in headers.items()]
+        raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data
+        self.close_connection = True
+        owner = self.server.owner
+        try:
+            for number in range(len(raw)):
+                if owner._stopping.is_set():
+                    return
+                self.wfile.write(raw[number : number + 1])
+                owner._wait(every_s)
+        except OSError:
+            pass  # the client gave up: that is the point of a drip
 
 
 class _KeepAliveHandler(_Handler):

@@ -31,7 +31,7 @@ def test_fairness_suites_run_on_the_upstream_layout(pytester: pytest.Pytester, m
     # F.1 3 pictures; F.2-F.4 3 items x 3 conditions; F.5 12; F.6 6 rows x 2 prompts; F.7 12 items x 3
     result.assert_outcomes(passed=3 + 9 + 8 + 9 + 12 + 12 + 36, errors=1)
     result.stdout.fnmatch_lines([
-        f"*F.2/00003/related: model call failed: image not found: {missing}*",
+        f"*F.2/00003/related: image not found: {missing}*",
         "*DataWarning: F.4: * has 4 images for 3 questions in *stereo_query.csv; paired in name order as upstream "
         "does, the last 1 image(s) are not used*",
     ])

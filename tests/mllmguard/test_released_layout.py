@@ -236,6 +236,6 @@ def test_released_folder_runs_on_the_tiny_model(pytester: pytest.Pytester, data:
         "--mmtrust-no-store", "--mmtrust-report-only", "--mmtrust-json", str(report), "-p", "no:cacheprovider", "-q",
     )
     result.assert_outcomes(passed=10 * 2 + 3 * 4 - 1, errors=1)
-    result.stdout.fnmatch_lines([f"*G.truthfulness.noise/0003-noisy/zh: model call failed: image not found: {missing}*"])
+    result.stdout.fnmatch_lines([f"*G.truthfulness.noise/0003-noisy/zh: image not found: {missing}*"])
     tasks = {t["id"]: t for t in json.loads(report.read_text(encoding="utf-8"))["tasks"]}
     assert len(tasks) == 13 and all(sum(t["outcomes"].values()) > 0 for t in tasks.values())

@@ -354,7 +354,7 @@ def test_unknown_exception_is_scrubbed_and_not_retryable(servers, monkeypatch):
         raise RuntimeError(f"client exploded with {kwargs['api_key']}")
 
     monkeypatch.setattr(litellm, "completion", broken)
-    error = call_error(APIModel("openai/scripted", api_base="http://127.0.0.1:9/v1", api_key=PLANTED_KEY))
+    error = call_error(APIModel("openai/scripted", api_base="http://127.0.0.1:9/v1", api_key=PLANTED_KEY, client="litellm"))
     assert not error.retryable
     assert "RuntimeError" in str(error) and "PLANTED123" not in str(error)
 
@@ -495,11 +495,12 @@ def test_the_model_fixture_warms_an_api_model_up_before_the_first_item(tmp_path:
 
     imported: list[str] = []
     monkeypatch.setattr(api, "_litellm", lambda: imported.append("litellm"))
-    session = EvaluationSession(
-        model_spec="openai/x", api_base="http://127.0.0.1:9/v1", cache_dir=tmp_path, store_path=None
-    )
+    session = EvaluationSession(model_spec="anthropic/claude-x", cache_dir=tmp_path, store_path=None)
     model = session.model
-    assert isinstance(model, api.APIModel)
+    assert isinstance(model, api.APIModel) and model.client == "litellm"
+    assert imported == ["litellm"]
+    lean = EvaluationSession(model_spec="openai/x", api_base="http://127.0.0.1:9/v1", cache_dir=tmp_path, store_path=None)
+    assert lean.model.client == "http"  # an OpenAI-compatible server: nothing to import
     assert imported == ["litellm"]
 
 
@@ -507,10 +508,10 @@ def test_warm_up_sends_nothing_imports_the_client_and_runs_once() -> None:
     import sys
 
     with ScriptedOpenAIServer(echo) as server:
-        model = APIModel("openai/scripted", api_base=server.base_url)
+        model = APIModel("openai/scripted", api_base=server.base_url, client="litellm")
         model.warm_up()
         model.warm_up()
         assert server.call_count == 0
-        assert "openai.resources.chat" in sys.modules and "httpcore" in sys.modules
+        assert "openai.resources.chat" in sys.modules
         (answer,) = model.generate([Request("hello")])
         assert answer.ok and server.call_count == 1

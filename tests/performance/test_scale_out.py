@@ -23,13 +23,14 @@ def test_two_servers_take_the_load_together_and_nothing_is_asked_twice(
         result = pytester.runpytest(*api_args(bases, tmp_path, "store.sqlite", "--mmtrust-concurrency", "4"))
         result.assert_outcomes(passed=CASES)
         first_a, first_b = texts(a), texts(b)
-        assert len(first_a) == len(first_b) == CASES // 2  # round-robin: half each
+        # least outstanding requests: two equal servers each take a fair share
+        assert min(len(first_a), len(first_b)) >= CASES // 4
         assert Counter(first_a + first_b) == Counter(f"q{i}" for i in range(CASES))
 
         # The answers are the servers' together: the order of the bases does not change the store key.
         swapped = pytester.runpytest(*api_args(f"{b.base_url},{a.base_url}", tmp_path, "store.sqlite"))
         swapped.assert_outcomes(passed=CASES)
-        assert (a.call_count, b.call_count) == (CASES // 2, CASES // 2)
+        assert (a.call_count, b.call_count) == (len(first_a), len(first_b))  # nothing asked again
 
 
 def test_stores_of_two_hosts_merge_into_one_that_answers_everything(

@@ -27,7 +27,7 @@ def test_privacy_suites_run_on_the_upstream_layout(pytester: pytest.Pytester, mm
     )
     # P.1 7 pictures (one missing); P.2 4; P.3 4 x 3 conditions; P.4 12; P.5 3 x 2; P.6 12 x 3
     result.assert_outcomes(passed=6 + 4 + 12 + 12 + 6 + 36, errors=1)
-    result.stdout.fnmatch_lines([f"*P.1/vizwiz-0002: model call failed: image not found: {missing}*"])
+    result.stdout.fnmatch_lines([f"*P.1/vizwiz-0002: image not found: {missing}*"])
     tasks = {t["id"]: t for t in json.loads(report.read_text(encoding="utf-8"))["tasks"]}
     assert sorted(tasks) == ["P.1", "P.2", "P.3", "P.4", "P.5", "P.6"]
     for task_id, task in tasks.items():

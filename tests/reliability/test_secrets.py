@@ -28,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
 def echoing_faults() -> Callable[[int, ChatCall], Fault | None]:
-    """First attempts of q1–q4 fail with bodies quoting the key; q5 is refused for good (401)."""
+    """First attempts of q1–q4 fail with bodies quoting the key; q5 is refused for good (400)."""
     bodies = {
         1: Fault(status=500, body={"error": {"message": f"upstream rejected Authorization: Bearer {KEY}"}}),
         2: Fault(status=429, body={"error": {"message": f"key {KEY} is over its quota"}}),
@@ -43,8 +43,8 @@ def echoing_faults() -> Callable[[int, ChatCall], Fault | None]:
         with lock:
             attempts[i] += 1
             first = attempts[i] == 1
-        if i == 5:
-            return Fault(status=401, body={"error": {"message": f"Incorrect API key provided: {KEY}."}})
+        if i == 5:  # refused for good, quoting the key (a 401 would stop the whole run: test_hostile_servers)
+            return Fault(status=400, body={"error": {"message": f"Incorrect API key provided: {KEY}."}})
         return bodies.get(i) if first else None
 
     return fault
@@ -67,7 +67,7 @@ def test_a_planted_key_appears_in_no_output(
     result = pytester.runpytest(*args)
     result.assert_outcomes(passed=7, errors=1)
     assert {call.headers.get("authorization") for call in server.calls} == {f"Bearer {KEY}"}  # it was used
-    result.stdout.fnmatch_lines(["*R.1/0005: model call failed: *not authorised (HTTP 401)*"])
+    result.stdout.fnmatch_lines(["*R.1/0005: model call failed: *request rejected (HTTP 400)*"])
 
     printed = "\n".join(result.outlines + result.errlines)
     files = [path for path in pytester.path.rglob("*") if path.is_file()]

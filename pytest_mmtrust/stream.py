@@ -1,0 +1,414 @@
+"""One request stream for the whole run: the next tasks' requests go out while this one's finish.
+
+Fetching task by task puts a barrier at every task's end: its slowest request holds back every
+request of the next task. With a 2% tail of answers thirty times slower than the rest (what
+hosted APIs do), seven tasks took six times the ideal N·latency/C that way. Here the session
+hands the stream every request of every task this process will run, in the order the items will
+run (:meth:`RequestStream.add`, one group per task), and ``limit`` worker threads keep that many
+calls in flight across tasks, in that order. An item waits only for its own answer
+(:meth:`answer`); a slow request delays nobody else's.
+
+The stream runs beside the items, so a task's first item does not wait for the task's
+stragglers: :meth:`wait_sent` returns once every request of the task has been *sent* (showing
+progress while it waits; for the last task, once every answer is in, since nothing else is left
+to send), and each item then waits for its own answer. The limit comes from the
+runner's concurrency controller (a fixed number, or adaptive for ``--mmtrust-concurrency auto``)
+and is read before each call.
+
+Several processes (pytest-xdist workers) share one store. The stream claims keys a chunk at a
+time as it reaches them, then reads the store again for the claimed ones before sending (another
+process may have answered between the two). Keys another process holds are not sent here; an
+item that needs one polls the store for it and takes it over when its claim goes without an
+answer — the protocol of :meth:`~pytest_mmtrust.runner.ResponseRunner.fetch`, per key. A
+runner that stops (a bad key, see :mod:`pytest_mmtrust.runner`) ends the stream: nothing queued
+is sent, and those requests answer "not sent".
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+from .heap import frozen
+from .runner import ResponseRunner
+from .values import Request, Response
+
+__all__ = ["GroupCounts", "RequestStream"]
+
+#: Keys claimed in the store per claim (one transaction), a little ahead of what is being sent:
+#: few enough that another process never waits long on keys claimed here but not yet sent.
+CLAIM_CHUNK = 8
+#: How often a waiting thread redraws progress (seconds).
+PROGRESS_EVERY_S = 0.1
+
+
+@dataclass
+class GroupCounts:
+    """One group's (task's) requests: how many there are and how far they got."""
+
+    label: str
+    total: int = 0
+    cached: int = 0
+    sent: int = 0
+    errors: int = 0
+    unsent: int = 0  # queued here, or claimed but not sent yet
+    in_flight: int = 0  # sent by this process, not answered yet
+    keys: list[str] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.cached + self.sent + self.errors
+
+
+class RequestStream:
+    """Sends the requests of many groups, in order, ``runner.controller.limit`` at a time."""
+
+    def __init__(self, runner: ResponseRunner, *, threads: int | None = None):
+        self.runner = runner
+        runner.notices_by_caller = True  # items run beside the calls: the session shows notices
+        self.store = runner.store
+        self.identity = runner.identity
+        self._threads_wanted = max(1, threads or runner.concurrency)
+        self._lock = threading.Lock()
+        self._work = threading.Condition(self._lock)  # workers wait here for a key and a free slot
+        self._answered = threading.Condition(self._lock)  # items wait here for their answer
+        self._queue: deque[str] = deque()
+        self._requests: dict[str, Request] = {}
+        self._answers: dict[str, Response] = {}
+        self._state: dict[str, str] = {}  # queued | claimed | flight | foreign | done
+        self._groups: dict[str, GroupCounts] = {}
+        self._groups_of: dict[str, list[GroupCounts]] = {}
+        self._active = 0
+        self._threads: list[threading.Thread] = []
+        self._closing = False
+        self._frozen: object | None = None
+
+    # ------------------------------------------------------------ planning
+
+    def add(self, label: str, requests: Mapping[str, Request]) -> GroupCounts:
+        """Queue a group's requests behind those already queued; stored answers are taken at once."""
+        group = GroupCounts(label)
+        keys = list(dict.fromkeys(requests))
+        fresh = [key for key in keys if key not in self._state]
+        found = self.store.get_many(fresh) if fresh else {}
+        self.runner.stats.add(requested=len(keys), cached=len(found))
+        with self._lock:
+            self._groups[label] = group
+            group.keys = keys
+            group.total = len(keys)
+            for key in keys:
+                self._groups_of.setdefault(key, []).append(group)
+                state = self._state.get(key)
+                if state is None and key in found:
+                    self._state[key] = "done"
+                    self._answers[key] = found[key]
+                    group.cached += 1
+                elif state is None:
+                    self._state[key] = "queued"
+                    self._requests[key] = requests[key]
+                    self._queue.append(key)
+                    group.unsent += 1
+                elif state == "done":
+                    answer = self._answers[key]
+                    group.cached += answer.ok and answer.cached
+                    group.sent += answer.ok and not answer.cached
+                    group.errors += not answer.ok
+                elif state in ("queued", "claimed"):
+                    group.unsent += 1
+            if self.runner.stop_reason is not None:
+                self._drain_locked()
+            if self._queue:
+                self._start_locked()
+                self._work.notify(len(self._queue))
+        return group
+
+    def prioritise(self, label: str) -> None:
+        """Send the group's queued requests next (its items are about to run)."""
+        with self._lock:
+            group = self._groups.get(label)
+            if group is None or not group.unsent:
+                return
+            mine = set(group.keys)
+            front = [key for key in self._queue if key in mine]
+            if self._queue and front and self._queue[0] == front[0] and len(front) == group.unsent:
+                return
+            rest = [key for key in self._queue if key not in mine]
+            self._queue = deque(front + rest)
+
+    def group(self, label: str) -> GroupCounts | None:
+        return self._groups.get(label)
+
+    # ------------------------------------------------------------ waiting
+
+    def wait_sent(self, label: str, on_progress: Callable[[GroupCounts], None] | None = None) -> None:
+        """Block until every request of the group has been sent (or the stream stopped).
+
+        When nothing else is queued (the group is the last), its answers in flight are awaited
+        too: the items would wait for them one by one anyway, and the progress line then ends
+        with the whole task.
+        """
+        group = self._groups.get(label)
+        if group is None:
+            return
+        with self._lock:
+            while (group.unsent or (group.in_flight and not self._queue)) and self.runner.stop_reason is None \
+                    and not self._closing:
+                self._answered.wait(PROGRESS_EVERY_S)
+                if on_progress is not None:
+                    self._lock.release()
+                    try:
+                        on_progress(group)
+                    finally:
+                        self._lock.acquire()
+
+    def answer(self, key: str, on_wait: Callable[[], None] | None = None) -> Response:
+        """The answer for ``key``, waiting for it (and taking it over from a dead claim)."""
+        while True:
+            with self._lock:
+                while True:
+                    if key in self._answers:
+                        return self._answers[key]
+                    state = self._state.get(key)
+                    if state is None:
+                        raise KeyError(key)
+                    if state == "foreign":
+                        break
+                    if self.runner.stop_reason is not None and state in ("queued", "claimed"):
+                        self._drain_locked()
+                        continue
+                    self._answered.wait(PROGRESS_EVERY_S)
+                    if on_wait is not None and key not in self._answers:
+                        self._lock.release()
+                        try:
+                            on_wait()
+                        finally:
+                            self._lock.acquire()
+            self._poll_foreign(key)
+
+    def _poll_foreign(self, key: str) -> None:
+        """Look for answers other processes were asked for; take over keys nobody holds any more."""
+        with self._lock:
+            foreign = [other for group in self._groups_of.get(key, []) for other in group.keys
+                       if self._state.get(other) == "foreign"]
+            foreign = list(dict.fromkeys([key, *foreign]))
+        found = self.store.get_many(foreign)
+        self._publish(found)
+        remaining = [other for other in foreign if other not in found]
+        if key not in remaining:
+            return
+        held = self.store.claimed_by_others(remaining)
+        free = [other for other in remaining if other not in held]
+        if free:
+            landed = self.store.get_many(free)  # a claim may be gone because its answer arrived
+            self._publish(landed)
+            orphans = [other for other in free if other not in landed]
+            with self._lock:
+                for other in reversed(orphans):
+                    if self._state.get(other) == "foreign":
+                        self._state[other] = "queued"
+                        self._queue.appendleft(other)
+                        for group in self._groups_of.get(other, []):
+                            group.unsent += 1
+                if orphans:
+                    self._start_locked()
+                    self._work.notify(len(orphans))
+            if key in free:
+                return
+        self.runner.sleep(self.runner.poll_interval_s)
+
+    def _publish(self, found: Mapping[str, Response]) -> None:
+        if not found:
+            return
+        with self._lock:
+            for key, response in found.items():
+                if self._state.get(key) == "done":
+                    continue
+                self._state[key] = "done"
+                self._answers[key] = response
+                self._requests.pop(key, None)
+                for group in self._groups_of.get(key, []):
+                    group.cached += 1
+            self._answered.notify_all()
+        self.runner.stats.add(cached=len(found))
+
+    # ------------------------------------------------------------ sending
+
+    def _start_locked(self) -> None:
+        if self._threads or self._closing:
+            return
+        warm_up = getattr(self.runner.model, "warm_up", None)
+        if callable(warm_up):  # one-off costs in this thread, not in sixty-four at once (see models.base)
+            self._lock.release()
+            try:
+                warm_up()
+            except Exception:  # the calls themselves will say what is wrong
+                pass
+            finally:
+                self._lock.acquire()
+        self._freeze = frozen()
+        self._freeze.__enter__()  # see pytest_mmtrust.heap: no full collections while answers arrive
+        for number in range(self._threads_wanted):
+            thread = threading.Thread(target=self._work_loop, name=f"mmtrust-stream-{number}", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _next_locked(self) -> str | None:
+        """The next key this process should send (claiming a chunk when needed), or None to wait."""
+        while self._queue:
+            key = self._queue[0]
+            state = self._state.get(key)
+            if state == "claimed":
+                self._queue.popleft()
+                return key
+            if state != "queued":  # answered meanwhile, or taken by another process
+                self._queue.popleft()
+                continue
+            chunk = [other for other in list(self._queue)[: CLAIM_CHUNK * 2] if self._state.get(other) == "queued"][:CLAIM_CHUNK]
+            mine = self.store.claim(chunk)
+            ours = [other for other in chunk if other in mine]
+            landed = self.store.get_many(ours) if ours else {}
+            if landed:
+                self.store.release(list(landed))
+            for other in chunk:
+                if other in landed:
+                    self._state[other] = "done"
+                    self._answers[other] = landed[other]
+                    self._requests.pop(other, None)
+                    for group in self._groups_of.get(other, []):
+                        group.unsent -= 1
+                        group.cached += 1
+                elif other in mine:
+                    self._state[other] = "claimed"
+                else:
+                    self._state[other] = "foreign"
+                    for group in self._groups_of.get(other, []):
+                        group.unsent -= 1
+            if landed:
+                self.runner.stats.add(cached=len(landed))
+                self._answered.notify_all()
+            if not mine:
+                self.runner.stats.add(waited_for_others=len(chunk))
+        return None
+
+    def _work_loop(self) -> None:
+        """One worker thread; an unexpected failure (the store, a bug) stops the run, not one thread."""
+        try:
+            self._send_until_done()
+        except Exception as exc:  # the items would wait for answers no thread will ever give
+            self.runner.stop(f"the request stream failed: {type(exc).__name__}: {exc}")
+            with self._lock:
+                self._drain_locked()
+                for key, state in self._state.items():
+                    if state == "flight" and key not in self._answers:
+                        self._answers[key] = Response(text=None, error=f"not answered: {self.runner.stop_reason}")
+
+    def _send_until_done(self) -> None:
+        controller = self.runner.controller
+        batch_size = max(1, int(getattr(self.runner.model, "batch_size", 1) or 1))  # a batched py: function
+        while True:
+            with self._lock:
+                while True:
+                    if self._closing or self.runner.stop_reason is not None:
+                        if self.runner.stop_reason is not None:
+                            self._drain_locked()
+                        return
+                    if self._queue and self._active < controller.limit:
+                        key = self._next_locked()
+                        if key is not None:
+                            break
+                        continue
+                    self._work.wait()
+                keys = [key]
+                while len(keys) < batch_size and self._queue:
+                    more = self._next_locked()
+                    if more is None:
+                        break
+                    keys.append(more)
+                self._active += 1
+                for key in keys:
+                    self._state[key] = "flight"
+                    for group in self._groups_of.get(key, []):
+                        group.unsent -= 1
+                        group.in_flight += 1
+                batch = [self._requests[key] for key in keys]
+            responses = self.runner._call_with_retries(batch)
+            for key, response in zip(keys, responses):
+                if response.ok:
+                    self.store.put(key, self.identity, response)
+            failed = [key for key, response in zip(keys, responses) if not response.ok]
+            if failed:
+                self.store.release(failed)
+            self.runner.stats.add(sent=len(keys), failed=len(failed))
+            with self._lock:
+                self._active -= 1
+                for key, response in zip(keys, responses):
+                    self._state[key] = "done"
+                    self._answers[key] = response
+                    self._requests.pop(key, None)
+                    for group in self._groups_of.get(key, []):
+                        group.in_flight -= 1
+                        if response.ok:
+                            group.sent += 1
+                        else:
+                            group.errors += 1
+                if self.runner.stop_reason is not None:
+                    self._drain_locked()
+                self._answered.notify_all()
+                free = controller.limit - self._active
+                if free > 0 and self._queue:
+                    self._work.notify(free)
+
+    def _drain_locked(self) -> None:
+        """The runner stopped: every request not sent yet answers "not sent"; claims are let go."""
+        reason = self.runner.stop_reason or "the session ended"
+        unsent = [key for key in self._queue if self._state.get(key) in ("queued", "claimed")]
+        claimed = [key for key in unsent if self._state[key] == "claimed"]
+        self._queue.clear()
+        for key in unsent:
+            self._state[key] = "done"
+            self._answers[key] = Response(text=None, error=f"not sent: the run stopped ({reason})")
+            self._requests.pop(key, None)
+            for group in self._groups_of.get(key, []):
+                group.unsent -= 1
+                group.errors += 1
+        if claimed:
+            try:
+                self.store.release(claimed)
+            except Exception:  # the store's own errors were reported where they happened
+                pass
+        self._answered.notify_all()
+        self._work.notify_all()
+
+    def in_flight(self) -> int:
+        with self._lock:
+            return self._active
+
+    # ------------------------------------------------------------ the end
+
+    def close(self, patience_s: float = 5.0) -> None:
+        """Send nothing more; let calls in flight finish (storing their answers) for a while."""
+        with self._lock:
+            self._closing = True
+            queued = [key for key in self._queue if self._state.get(key) == "claimed"]
+            self._queue.clear()
+            self._work.notify_all()
+            self._answered.notify_all()
+            threads = list(self._threads)
+        if queued:
+            try:
+                self.store.release(queued)
+            except Exception:
+                pass
+        deadline = time.monotonic() + patience_s
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        freeze = getattr(self, "_freeze", None)
+        if freeze is not None:
+            self._freeze = None
+            freeze.__exit__(None, None, None)
+
+    def keys(self) -> Iterable[str]:
+        return list(self._state)
