@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = [
     "MAX_PLAUSIBLE_TOKENS", "NotACompletion", "checked_usage", "content_text", "describe_status",

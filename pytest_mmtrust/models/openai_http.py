@@ -3,18 +3,29 @@
 Why not litellm for these: importing litellm takes seconds, and each call through it (and the
 OpenAI client and httpx beneath) costs about 5 ms of CPU — on two cores that, not the server,
 caps a run at 100–150 answers a second. A vLLM or TGI server only needs a JSON body POSTed to
-``{api_base}/chat/completions``; the standard library's :mod:`http.client` does that for about
-a tenth of a millisecond and imports in no time. :class:`~pytest_mmtrust.models.api.APIModel`
-uses this client for ``openai/…`` with an API base and for ``hosted_vllm/…``, and litellm for
-every other provider; both paths give the same :class:`~pytest_mmtrust.values.Response` (text,
-usage, cost) and the same error lines, which ``tests/models/test_api_parity.py`` checks
-against one scripted server.
+``{api_base}/chat/completions``. :class:`~pytest_mmtrust.models.api.APIModel` uses this client
+for ``openai/…`` with an API base and for ``hosted_vllm/…``, and litellm for every other
+provider; both paths give the same :class:`~pytest_mmtrust.values.Response` (text, usage, cost)
+and the same error lines, which ``tests/models/test_api_parity.py`` checks against one scripted
+server.
+
+**One write, one buffered read.** The standard library's :mod:`http.client` sends a request's
+head and body as two writes (two TCP segments, two wake-ups of the server) and parses every
+answer's headers with the :mod:`email` package: about 0.2 ms of CPU per call, more than the
+rest of the plugin's work for a request together. Here a request is one ``sendall`` and the
+answer is read from the connection's buffered reader (:func:`read_response`): the status line,
+the headers as lower-cased names, and the body by ``Content-Length``, chunked transfer coding,
+or (HTTP/1.0 without keep-alive) to the end of the stream; ``1xx`` interim answers are skipped.
+That is the whole of HTTP/1.1 a chat-completions answer uses, at about a quarter of the cost.
 
 **The time-out bounds the whole call.** A socket time-out bounds each read, so a server that
 drips its answer a byte a second never trips it. Here every call registers its connection with
 one watchdog thread (:class:`_Watchdog`); when the call's deadline passes, the watchdog shuts
 the socket down, the blocked read returns at once, and the call fails as "timed out". Connect
-gets the remaining time as its own time-out.
+gets the remaining time as its own time-out. :meth:`ChatHTTPClient.cancel` shuts a call's
+socket down the same way from another thread (a hedged request whose twin answered first,
+see :mod:`pytest_mmtrust.hedging`): the call fails as "cancelled" and the server, seeing the
+connection close, can stop generating.
 
 Connections are kept alive, one per thread and server (the runner's threads are long-lived), and
 a request that meets a connection the server closed while it was idle is sent again once on a
@@ -26,7 +37,6 @@ knows proxies; so are API bases with a user name and password in them.
 from __future__ import annotations
 
 import heapq
-import http.client
 import itertools
 import socket
 import ssl
@@ -35,21 +45,35 @@ import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Mapping
+from typing import BinaryIO, Mapping
 
-__all__ = ["ChatHTTPClient", "HTTPFailure", "MAX_BODY_BYTES", "Target", "direct_target"]
+__all__ = [
+    "ChatHTTPClient", "HTTPFailure", "MAX_BODY_BYTES", "ProtocolError", "Target", "direct_target", "read_response",
+]
 
 #: The largest answer body read (64 MiB): far beyond any chat completion; a bigger one is refused.
 MAX_BODY_BYTES = 64 * 1024 * 1024
+#: The longest status or header line read, and the most header lines (http.client's limits).
+MAX_LINE = 65536
+MAX_HEADERS = 100
 
 
 class HTTPFailure(Exception):
-    """No HTTP answer came: ``kind`` is ``"timeout"``, ``"connection"`` or ``"too_large"``."""
+    """No HTTP answer came: ``kind`` is ``"timeout"``, ``"connection"``, ``"too_large"`` or ``"cancelled"``."""
 
     def __init__(self, kind: str, detail: str = ""):
         super().__init__(detail or kind)
         self.kind = kind
         self.detail = detail
+
+
+class ProtocolError(Exception):
+    """The bytes that came back are not an HTTP answer (or it broke off): ``closed`` when the
+    server closed the connection before sending anything."""
+
+    def __init__(self, detail: str, closed: bool = False):
+        super().__init__(detail)
+        self.closed = closed
 
 
 @dataclass(frozen=True)
@@ -61,12 +85,20 @@ class Target:
     port: int
     path: str
 
+    @property
+    def host_header(self) -> str:
+        """The ``Host`` header: the port only when it is not the scheme's default (as http.client)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = 443 if self.https else 80
+        return host if self.port == default else f"{host}:{self.port}"
+
 
 def direct_target(api_base: str) -> Target | None:
     """The chat-completions target of ``api_base`` when this client can reach it directly.
 
     None (use litellm) for anything but plain http(s) URLs, for URLs with credentials in them,
-    and when a proxy from the environment applies to the host.
+    for paths with spaces or control characters (litellm's client quotes them), and when a
+    proxy from the environment applies to the host.
     """
     try:
         parts = urllib.parse.urlsplit(api_base)
@@ -81,8 +113,127 @@ def direct_target(api_base: str) -> Target | None:
     path = parts.path.rstrip("/") + "/chat/completions"
     if parts.query:
         path += "?" + parts.query
+    if any(ord(char) <= 32 or ord(char) == 127 for char in path) or not path.isascii():
+        return None
     https = parts.scheme == "https"
     return Target(https, parts.hostname, port or (443 if https else 80), path)
+
+
+def request_bytes(target: Target, headers: Mapping[str, str], body: bytes) -> bytes:
+    """The whole POST (head and body) as one buffer, written with one ``sendall``.
+
+    A header name or value with a line break in it (a key pasted with its newline) would
+    split the head: refused with a ValueError that does not show the value.
+    """
+    lines = [f"POST {target.path} HTTP/1.1", f"Host: {target.host_header}", "Accept-Encoding: identity"]
+    for name, value in headers.items():
+        if "\r" in name or "\n" in name or ":" in name or "\r" in value or "\n" in value:
+            raise ValueError(f"the {name.strip()!r} header has a line break in it (or a colon in its name); not sent")
+        lines.append(f"{name}: {value}")
+    lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict") + body
+
+
+def read_response(reader: BinaryIO, max_body_bytes: int = MAX_BODY_BYTES) -> tuple[int, dict[str, str], bytes, bool]:
+    """(status, headers with lower-cased names, body, keep the connection) of one HTTP answer.
+
+    Raises :class:`ProtocolError` for bytes that are not an HTTP answer or an answer that
+    broke off, :class:`HTTPFailure` ``too_large`` for a body beyond ``max_body_bytes``, and
+    whatever the reader raises (:class:`OSError`).
+    """
+    while True:
+        line = reader.readline(MAX_LINE + 1)
+        if not line:
+            raise ProtocolError("the server closed the connection without answering", closed=True)
+        if len(line) > MAX_LINE:
+            raise ProtocolError("the status line is too long")
+        version, _, rest = line.rstrip(b"\r\n").partition(b" ")
+        code = rest[:3]
+        if not version.startswith(b"HTTP/") or len(code) != 3 or not code.isdigit() or rest[3:4] not in (b"", b" "):
+            raise ProtocolError(f"not an HTTP answer: {line[:40]!r}")
+        status = int(code)
+        headers = _read_headers(reader)
+        if 100 <= status < 200 and status != 101:
+            continue  # an interim answer (100 Continue, 103 Early Hints): the real one follows
+        break
+    tokens = {token.strip().lower() for token in headers.get("connection", "").split(",")}
+    keep = "close" not in tokens and (version != b"HTTP/1.0" or "keep-alive" in tokens)
+    if status in (204, 304) or status < 200:
+        return status, headers, b"", keep
+    coding = headers.get("transfer-encoding", "").lower()
+    if coding and coding.rsplit(",", 1)[-1].strip() == "chunked":
+        return status, headers, _read_chunked(reader, max_body_bytes), keep
+    length_text = headers.get("content-length")
+    if length_text is None:  # the body ends where the connection does
+        data = reader.read(max_body_bytes + 1)
+        if len(data) > max_body_bytes:
+            raise _too_large(max_body_bytes)
+        return status, headers, data, False
+    try:
+        length = int(length_text.split(",")[0].strip())
+    except ValueError:
+        raise ProtocolError(f"Content-Length {length_text[:20]!r} is not a number") from None
+    if length < 0:
+        raise ProtocolError(f"Content-Length {length} is negative")
+    if length > max_body_bytes:
+        raise _too_large(max_body_bytes)
+    data = reader.read(length)
+    if len(data) < length:
+        raise ProtocolError(f"the connection broke after {len(data)} of {length} bytes")
+    return status, headers, data, keep
+
+
+def _read_headers(reader: BinaryIO) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    last = ""
+    for _ in range(MAX_HEADERS + 1):
+        line = reader.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise ProtocolError("a header line is too long")
+        if line in (b"\r\n", b"\n"):
+            return headers
+        if not line.endswith(b"\n"):
+            raise ProtocolError("the connection broke in the middle of the headers")
+        text = line.decode("latin-1").rstrip("\r\n")
+        if text[:1] in (" ", "\t") and last:  # an obsolete folded continuation line
+            headers[last] += " " + text.strip()
+            continue
+        name, colon, value = text.partition(":")
+        if not colon:
+            raise ProtocolError(f"a header line without a colon: {line[:40]!r}")
+        last = name.strip().lower()
+        value = value.strip()
+        headers[last] = f"{headers[last]}, {value}" if last in headers else value
+    raise ProtocolError(f"more than {MAX_HEADERS} header lines")
+
+
+def _read_chunked(reader: BinaryIO, max_body_bytes: int) -> bytes:
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        line = reader.readline(MAX_LINE + 1)
+        if not line:
+            raise ProtocolError("the connection broke in the middle of a chunked body")
+        try:
+            size = int(line.split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            raise ProtocolError(f"a chunk size that is not a number: {line[:20]!r}") from None
+        if size < 0:
+            raise ProtocolError("a negative chunk size")
+        if size == 0:
+            _read_headers(reader)  # the trailer, up to the blank line
+            return b"".join(parts)
+        total += size
+        if total > max_body_bytes:
+            raise _too_large(max_body_bytes)
+        chunk = reader.read(size)
+        if len(chunk) < size or len(reader.read(2)) < 2:  # the chunk and its line end
+            raise ProtocolError("the connection broke in the middle of a chunk")
+        parts.append(chunk)
+
+
+def _too_large(limit: int) -> HTTPFailure:
+    return HTTPFailure("too_large", f"answered with a body larger than {limit // (1024 * 1024)} MiB")
 
 
 class _Watchdog:
@@ -125,14 +276,20 @@ class _Watchdog:
 
 
 class _Watch:
-    """A call's registration with the watchdog: ``done()`` when the call is over."""
+    """A call's registration with the watchdog: ``done()`` when the call is over.
 
-    __slots__ = ("sock", "finished", "expired", "lock")
+    ``expire()`` (the deadline passed) and ``cancel()`` (another thread gave up on the call)
+    both shut the socket down, which wakes a blocked read at once; which one did it decides
+    how the call fails.
+    """
+
+    __slots__ = ("sock", "finished", "expired", "cancelled", "lock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.finished = False
         self.expired = False
+        self.cancelled = False
         self.lock = threading.Lock()
 
     def done(self) -> None:
@@ -140,10 +297,16 @@ class _Watch:
             self.finished = True
 
     def expire(self) -> None:
+        self._shut("expired")
+
+    def cancel(self) -> None:
+        self._shut("cancelled")
+
+    def _shut(self, why: str) -> None:
         with self.lock:
             if self.finished:
                 return
-            self.expired = True
+            setattr(self, why, True)
         try:
             self.sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv at once; close() would not
         except OSError:
@@ -151,6 +314,22 @@ class _Watch:
 
 
 _WATCHDOG = _Watchdog()
+
+
+class _Connection:
+    """One kept-alive socket to a target and the buffered reader its answers are read from."""
+
+    __slots__ = ("sock", "reader")
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.reader = sock.makefile("rb")
+
+    def close(self) -> None:
+        try:
+            self.reader.close()
+        finally:
+            self.sock.close()
 
 
 class ChatHTTPClient:
@@ -161,76 +340,85 @@ class ChatHTTPClient:
         self.max_body_bytes = max_body_bytes
         self._local = threading.local()
         self._tls: ssl.SSLContext | None = None
+        self._calls: dict[int, _Watch] = {}  # thread id -> the call it is making now
 
     def post(self, target: Target, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         """(status, headers with lower-cased names, body) of one POST; :class:`HTTPFailure` when no answer came."""
         deadline = time.monotonic() + self.timeout
+        data = request_bytes(target, headers, body)
+        me = threading.get_ident()
         for attempt in (0, 1):
             connection, reused = self._connection(target, deadline)
-            watch = _WATCHDOG.watch(connection.sock, deadline) if connection.sock is not None else None
+            watch = _WATCHDOG.watch(connection.sock, deadline)
+            self._calls[me] = watch
             try:
-                connection.request("POST", target.path, body=body, headers=dict(headers))
-                reply = connection.getresponse()
-                status = reply.status
-                reply_headers = {name.lower(): value for name, value in reply.getheaders()}
-                data = reply.read(self.max_body_bytes + 1)
-                if watch is not None and watch.expired:  # the watchdog cut the read short
-                    raise OSError("deadline passed")
-                if reply.length:  # fewer bytes than Content-Length: the connection broke mid-answer
-                    raise http.client.IncompleteRead(data, reply.length)
-                if len(data) > self.max_body_bytes:
+                connection.sock.sendall(data)
+                status, reply_headers, reply, keep = read_response(connection.reader, self.max_body_bytes)
+                if watch.expired or watch.cancelled:  # the socket was shut down under the read
+                    raise OSError("shut down")
+                if not keep:
                     self._drop(target)
-                    raise HTTPFailure("too_large", f"answered with a body larger than {self.max_body_bytes // (1024 * 1024)} MiB")
-                if reply.will_close:
-                    self._drop(target)
-                return status, reply_headers, data
+                return status, reply_headers, reply
             except HTTPFailure:
-                raise
-            except (OSError, http.client.HTTPException) as exc:
                 self._drop(target)
-                expired = watch is not None and watch.expired
-                if expired or time.monotonic() >= deadline:
+                raise
+            except (OSError, ProtocolError, ValueError) as exc:
+                self._drop(target)
+                if watch.cancelled:
+                    raise HTTPFailure("cancelled", "cancelled: another copy of this request answered first") from None
+                if watch.expired or time.monotonic() >= deadline:
                     raise HTTPFailure("timeout", f"no complete answer within {self.timeout:g} s") from None
-                stale = isinstance(exc, (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError))
+                stale = (isinstance(exc, ProtocolError) and exc.closed) or isinstance(exc, (BrokenPipeError, ConnectionResetError))
                 if reused and stale and attempt == 0:
                     continue  # the server closed an idle kept-alive connection: it never saw this request
                 raise HTTPFailure("connection", _reason(exc)) from None
             finally:
-                if watch is not None:
-                    watch.done()
+                watch.done()
+                self._calls.pop(me, None)
         raise HTTPFailure("connection", "the server closed the connection")  # pragma: no cover - loop returns
 
+    def cancel(self, thread_id: int) -> bool:
+        """Shut down the socket of the call thread ``thread_id`` is making now; False when it makes none.
+
+        The call fails at once as :class:`HTTPFailure` ``"cancelled"``; the server sees the
+        connection close (vLLM then stops generating that answer).
+        """
+        watch = self._calls.get(thread_id)
+        if watch is None:
+            return False
+        watch.cancel()
+        return True
+
     # ----- connections -----------------------------------------------------------------------
-    def _connections(self) -> dict[Target, http.client.HTTPConnection]:
+    def _connections(self) -> dict[Target, _Connection]:
         found = getattr(self._local, "connections", None)
         if found is None:
             found = self._local.connections = {}
         return found
 
-    def _connection(self, target: Target, deadline: float) -> tuple[http.client.HTTPConnection, bool]:
+    def _connection(self, target: Target, deadline: float) -> tuple[_Connection, bool]:
         """This thread's open connection to ``target`` (True: reused), or a new one, connected."""
         connections = self._connections()
         connection = connections.get(target)
-        if connection is not None and connection.sock is not None:
+        if connection is not None:
             return connection, True
         remaining = max(0.001, deadline - time.monotonic())
-        if target.https:
-            if self._tls is None:
-                self._tls = ssl.create_default_context()
-            connection = http.client.HTTPSConnection(target.host, target.port, timeout=remaining, context=self._tls)
-        else:
-            connection = http.client.HTTPConnection(target.host, target.port, timeout=remaining)
+        sock: socket.socket | None = None
         try:
-            connection.connect()
-        except (OSError, http.client.HTTPException) as exc:
-            connection.close()
+            sock = socket.create_connection((target.host, target.port), timeout=remaining)
+            if target.https:
+                if self._tls is None:
+                    self._tls = ssl.create_default_context()
+                sock = self._tls.wrap_socket(sock, server_hostname=target.host)
+        except (OSError, ValueError) as exc:
+            if sock is not None:
+                sock.close()
             if isinstance(exc, TimeoutError) or time.monotonic() >= deadline:
                 raise HTTPFailure("timeout", f"no connection within {self.timeout:g} s") from None
             raise HTTPFailure("connection", _reason(exc)) from None
-        assert connection.sock is not None
-        connection.sock.settimeout(self.timeout)  # a backstop: the watchdog bounds the whole call
-        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        connections[target] = connection
+        sock.settimeout(self.timeout)  # a backstop: the watchdog bounds the whole call
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connection = connections[target] = _Connection(sock)
         return connection, False
 
     def _drop(self, target: Target) -> None:
