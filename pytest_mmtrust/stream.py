@@ -85,6 +85,8 @@ class RequestStream:
         self._threads: list[threading.Thread] = []
         self._closing = False
         self._frozen: object | None = None
+        self._unwritten: list[tuple[str, Response]] = []  # answered, waiting for the next group commit
+        self._writing = False  # a thread is writing answers to the store now
 
     # ------------------------------------------------------------ planning
 
@@ -335,31 +337,64 @@ class RequestStream:
                         group.in_flight += 1
                 batch = [self._requests[key] for key in keys]
             responses = self.runner._call_with_retries(batch)
-            for key, response in zip(keys, responses):
-                if response.ok:
-                    self.store.put(key, self.identity, response)
             failed = [key for key, response in zip(keys, responses) if not response.ok]
             if failed:
                 self.store.release(failed)
             self.runner.stats.add(sent=len(keys), failed=len(failed))
             with self._lock:
                 self._active -= 1
-                for key, response in zip(keys, responses):
-                    self._state[key] = "done"
-                    self._answers[key] = response
-                    self._requests.pop(key, None)
-                    for group in self._groups_of.get(key, []):
-                        group.in_flight -= 1
-                        if response.ok:
-                            group.sent += 1
-                        else:
-                            group.errors += 1
-                if self.runner.stop_reason is not None:
-                    self._drain_locked()
-                self._answered.notify_all()
                 free = controller.limit - self._active
                 if free > 0 and self._queue:
-                    self._work.notify(free)
+                    self._work.notify(free)  # the next calls go out while this thread stores the answers
+                self._unwritten.extend(zip(keys, responses))
+                if self._writing:
+                    continue  # the thread writing now takes these too
+                self._writing = True
+            self._write_answers()
+
+    def _write_answers(self) -> None:
+        """Store and publish every answer waiting to be written, a group commit at a time.
+
+        One thread writes at a time; the answers that arrive meanwhile wait for its next
+        transaction. An answer is published to the items only once stored: an item that finds
+        it invalid removes it from the store, which must not race with its writing.
+        """
+        try:
+            while True:
+                with self._lock:
+                    batch, self._unwritten = self._unwritten, []
+                    if not batch:
+                        self._writing = False
+                        return
+                stored = [(key, response) for key, response in batch if response.ok]
+                if stored:
+                    put_many = getattr(self.store, "put_many", None)
+                    if callable(put_many):
+                        put_many(stored, self.identity)
+                    else:  # a store of another make (a test's wrapper)
+                        for key, response in stored:
+                            self.store.put(key, self.identity, response)
+                with self._lock:
+                    self._publish_locked(batch)
+        except BaseException:  # the store failed: _work_loop stops the run and answers what is in flight
+            with self._lock:
+                self._writing = False
+            raise
+
+    def _publish_locked(self, batch: list[tuple[str, Response]]) -> None:
+        for key, response in batch:
+            self._state[key] = "done"
+            self._answers[key] = response
+            self._requests.pop(key, None)
+            for group in self._groups_of.get(key, []):
+                group.in_flight -= 1
+                if response.ok:
+                    group.sent += 1
+                else:
+                    group.errors += 1
+        if self.runner.stop_reason is not None:
+            self._drain_locked()
+        self._answered.notify_all()
 
     def _drain_locked(self) -> None:
         """The runner stopped: every request not sent yet answers "not sent"; claims are let go."""

@@ -154,8 +154,8 @@ def test_a_store_that_fails_mid_run_stops_the_run_instead_of_leaving_items_waiti
     from pytest_mmtrust.errors import StoreError
 
     class BrokenStore(MemoryStore):
-        def put(self, key: str, model_identity: str, response: Response) -> None:
-            raise StoreError("s.sqlite: disk I/O error")
+        def put_many(self, answers: Sequence[tuple[str, Response]], model_identity: str) -> None:
+            raise StoreError("s.sqlite: disk I/O error")  # the stream writes its answers in groups
 
     runner = ResponseRunner(GatedModel(), BrokenStore(), concurrency=2)
     stream = RequestStream(runner)
