@@ -417,6 +417,15 @@ class MMTrustPlugin:
 
     # ------------------------------------------------------------ running
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+        """The item being run, for the ``mmtrust_result`` fixture (see :data:`_RUNNING`)."""
+        _RUNNING.append((self, item))
+        try:
+            return (yield)
+        finally:
+            _RUNNING.pop()
+
     def result_for(self, item: pytest.Item, case: Any) -> ItemResult:
         task = task_of(getattr(item, "function", None))
         if task is None:
@@ -577,6 +586,11 @@ def first_cases(cases: list[Any], limit: int) -> list[Any]:
     return [case for case in cases if case.id in chosen]
 
 
+#: The plugin and item of each ``pytest_runtest_protocol`` in progress, innermost last (a
+#: pytester run inside a test nests a second one): what ``mmtrust_result`` scores and records on.
+_RUNNING: list[tuple[MMTrustPlugin, pytest.Item]] = []
+
+
 def _plugin(config: pytest.Config) -> MMTrustPlugin:
     plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
     assert isinstance(plugin, MMTrustPlugin)
@@ -590,32 +604,40 @@ def mmtrust_case() -> Any:
 
 
 @pytest.fixture
-def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemResult:
-    """This item's case, request, response and score; the score is recorded on the report."""
-    plugin = _plugin(request.config)
+def mmtrust_result(mmtrust_case: Any) -> ItemResult:
+    """This item's case, request, response and score; the score is recorded on the report.
+
+    The item comes from :data:`_RUNNING` rather than from a ``request`` argument: pytest builds
+    a new definition of the ``request`` fixture (with an :func:`inspect.signature`) each time a
+    fixture asks for it, three times per item here — as much as the rest of this fixture's
+    work on a cached rerun.
+    """
+    if not _RUNNING:
+        raise pytest.UsageError("mmtrust_result is provided only to test items run by pytest-mmtrust")
+    plugin, node = _RUNNING[-1]
     if isinstance(mmtrust_case, (UnreadableData, Unselected)):
         return None  # type: ignore[return-value]  # the item fails in its call phase (pytest_runtest_call)
     failure = None
     try:
-        result = plugin.result_for(request.node, mmtrust_case)
+        result = plugin.result_for(node, mmtrust_case)
     except RunStopped as exc:  # every further request would fail alike: end the session, one line
         message = f"mmtrust: stopped: {exc}"
-        if hasattr(request.config, "workerinput"):  # an xdist worker that exits looks crashed: stop the session
-            request.session.shouldstop = message
+        if plugin.is_worker:  # an xdist worker that exits looks crashed: stop the session
+            node.session.shouldstop = message
             pytest.fail(message, pytrace=False)
         pytest.exit(message, returncode=pytest.ExitCode.INTERRUPTED)
     except ItemError as exc:
         failure = plugin.item_failure(exc)
     except ModelError as exc:  # the model cannot be built: every item would fail the same way, stop once
         failure = f"mmtrust: {exc}"
-        request.session.shouldstop = for_terminal(failure)
+        node.session.shouldstop = for_terminal(failure)
     except MMTrustError as exc:  # DataError, ConfigError: one line, no traceback
         failure = f"mmtrust: {exc}"
     if failure is not None:  # raised outside the except blocks: pytest would print the cause again
-        setattr(request.node, CASE_ERROR_ATTRIBUTE, failure)
+        setattr(node, CASE_ERROR_ATTRIBUTE, failure)
         pytest.fail(for_terminal(failure), pytrace=False)
     for record in result.records:
-        request.node.user_properties.extend(record.user_properties())
+        node.user_properties.extend(record.user_properties())
     return result
 
 

@@ -167,3 +167,40 @@ def test_epochs_ask_each_case_k_times_and_aggregate_per_case(toy: pytest.Pyteste
     assert len(calls(toy)) == 30  # 10 distinct requests x 3 seeds
     task = json.loads((toy.path / "r.json").read_text())["tasks"][0]
     assert (task["epochs"], task["n"], task["n_expected"], task["value"]) == (3, 20, 20, 0.5)
+
+
+def test_the_result_can_be_asked_for_from_the_test_body_too(toy: pytest.Pytester) -> None:
+    """``mmtrust_result`` finds its item without a ``request`` argument (a costly one in pytest 9):
+    asked for late, from inside a test, it still scores and records that test's own case."""
+    toy.makepyfile(test_toy=TOY_SUITE_LATE)
+    result = toy.runpytest(RIGHT, "-v")
+    result.assert_outcomes(passed=20)
+    result.stdout.fnmatch_lines(["*test_toy[[]X.1/0001/none[]] CORRECT*", "X.1*toy yes/no*accuracy ↑*1.000*20/20*"])
+
+
+TOY_SUITE_LATE = '''
+from pytest_mmtrust import Task, Dataset, Metric, Case, Score
+
+
+def generate(folder):
+    return [Case(id=f"{i:04d}", prompt=f"q{i}", target="yes" if i % 2 else "no", condition=c)
+            for i in range(10) for c in ("none", "unrelated")]
+
+
+class Exact:
+    name = "rules:exact"
+
+    def __call__(self, case, text):
+        ok = text.strip() == case.target
+        return Score(1.0 if ok else 0.0, "CORRECT" if ok else "WRONG")
+
+
+TOY = Task(id="X.1", name="toy yes/no", aspect="custom", dataset=Dataset("X.1", "1", generate),
+           evaluator=Exact(), metric=Metric("accuracy"))
+
+
+@TOY.test
+def test_toy(mmtrust_case, request):
+    result = request.getfixturevalue("mmtrust_result")
+    assert result.case is mmtrust_case and result.score.outcome == "CORRECT"
+'''
