@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping
 from .concurrency import parse_concurrency
 from .errors import ConfigError
 from .gates import GateTable, parse_gate_table
+from .hedging import parse_hedge
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("batch-size", 8, _positive_int, "requests per generate() call for local (hf:, tiny) models"),
     Option("concurrency", 8, parse_concurrency,
            "model calls in flight at once: a number, or auto (adaptive, at most 64) or auto:MAX"),
+    Option("hedge", "off", parse_hedge,
+           "send a second copy of a straggling call on a slot idle at the end of the run: off, on (copies for at most 2 in 100 of "
+           "the requests), a budget (e.g. 0.05), or auto (on only for servers of your own whose model has no known price)"),
     Option("retries", 4, _non_negative_int, "retries of a call that failed with a rate limit, server error or time-out"),
     Option("max-retry-wait", 300.0, _positive_float,
            "longest wait (seconds) a server may ask for with Retry-After; a longer one stops the run"),
@@ -147,6 +151,7 @@ class Settings:
     api_base: str | None = None
     batch_size: int = 8
     concurrency: int | str = 8
+    hedge: str = "off"
     retries: int = 4
     max_retry_wait: float = 300.0
     timeout: float = 60.0
@@ -213,6 +218,7 @@ class Settings:
             api_base=values["api-base"],
             batch_size=values["batch-size"],
             concurrency=values["concurrency"],
+            hedge=values["hedge"],
             retries=values["retries"],
             max_retry_wait=values["max-retry-wait"],
             timeout=values["timeout"],

@@ -30,6 +30,7 @@ from .controller import RunController
 from .errors import MMTrustError, ModelError, RunStopped
 from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline
+from .hedging import hedge_note
 from .metrics import Metric
 from .models import parse_model_spec
 from .records import records_from_properties
@@ -156,6 +157,7 @@ class MMTrustPlugin:
         self.undo_log_redaction: Any = None
         self.identity: str | None = None
         self.gate_warnings: list[str] = []
+        self.hedges: dict[str, int] = {}  # hedged copies sent and won, summed over this process and workers
         self._gates_checked = False
         self._shown_details: set[str] = set()
         store = settings.store
@@ -181,6 +183,7 @@ class MMTrustPlugin:
             data_dir=settings.data,
             batch_size=settings.batch_size,
             concurrency=settings.concurrency,
+            hedge=settings.hedge,
             retries=settings.retries,
             max_retry_wait=settings.max_retry_wait,
             timeout=settings.timeout,
@@ -311,6 +314,8 @@ class MMTrustPlugin:
             payload = json.loads(data)
             self.controller.add_tasks(payload["meta"], payload["expected"])
             self.identity = self.identity or payload.get("identity")
+            for name, count in (payload.get("hedges") or {}).items():
+                self.hedges[name] = self.hedges.get(name, 0) + int(count)
 
     # ------------------------------------------------------------ collection
 
@@ -490,7 +495,7 @@ class MMTrustPlugin:
             selected = [task_id for task_id in self.tasks if task_id in self.selected_tasks]
             payload = {"meta": {task_id: self._description(task_id) for task_id in selected},
                        "expected": {task_id: self.expected[task_id] for task_id in selected},
-                       "identity": self.session.identity}
+                       "identity": self.session.identity, "hedges": self.session.hedges}
             self.config.workeroutput["mmtrust_tasks"] = json.dumps(payload)  # type: ignore[attr-defined]
             self.session.close()
             return
@@ -506,9 +511,13 @@ class MMTrustPlugin:
             except pytest.UsageError as exc:
                 self._fail_session(session, "mmtrust: " + "\n".join(str(arg) for arg in exc.args))
                 return
+        for name, count in self.session.hedges.items():
+            self.hedges[name] = self.hedges.get(name, 0) + count
+        hedged = hedge_note(self.hedges)
         try:
             summary = self.controller.finish(
-                identity=self.identity or self.session.identity, run_id=self.run_id, notes=self.gate_warnings,
+                identity=self.identity or self.session.identity, run_id=self.run_id,
+                notes=[*self.gate_warnings, *([hedged] if hedged else [])],
             )
             send_gate_reports(self.config, summary, report_only=self.settings.report_only)
             self.controller.save_baseline()

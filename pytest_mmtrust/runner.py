@@ -49,6 +49,8 @@ FIRST_FAILURES = 5
 MAX_ANSWER_CHARS = 256 * 1024
 #: Retry-After waits of at least this many seconds are announced on the progress line.
 ANNOUNCE_WAIT_S = 5.0
+#: The error of a call given up because another copy of its request answered first.
+CANCELLED = "cancelled: another copy of this request answered first"
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,10 @@ class ResponseRunner:
 
     # ------------------------------------------------------------ one call, retried
 
+    def paused(self) -> bool:
+        """Whether a server's Retry-After holds new calls back now."""
+        return self._pause_until > time.monotonic()
+
     def _wait_for_pause(self) -> None:
         """Wait while a server's Retry-After holds every new call back."""
         with self._pause_lock:
@@ -349,12 +355,26 @@ class ResponseRunner:
             if callable(note) and not self.notices_by_caller:
                 note(self.notice)  # during fetch() the calling thread waits: the line is ours to write
 
-    def _call_with_retries(self, batch: list[Request], prepared: Any = None) -> list[Response]:
+    def _call_with_retries(
+        self, batch: list[Request], prepared: Any = None, *, once: bool = False, wanted: Callable[[], bool] | None = None,
+        on_retry: Callable[[], None] | None = None,
+    ) -> list[Response]:
+        """The answers of one call, tried again as the policy allows; never raises.
+
+        ``once``: a single attempt, no retries (a hedged copy, see :mod:`pytest_mmtrust.hedging`).
+        ``wanted`` is asked before each attempt; when it says no (another copy of the request
+        answered), nothing more is sent and the call answers "cancelled". A cancelled call is
+        neither a failure (the first-failures watch) nor a sign of overload (the concurrency
+        controller). ``on_retry`` is told before the call is tried again (a failed attempt:
+        such a call is never hedged).
+        """
         attempt = 0
         broken_bodies = 0
         while True:
             if self.stop_reason is not None:
                 return [Response(text=None, error=f"not sent: the run stopped ({self.stop_reason})") for _ in batch]
+            if wanted is not None and not wanted():
+                return [Response(text=None, error=CANCELLED) for _ in batch]
             self._wait_for_pause()
             event = self.limiter.acquire(len(batch), estimate_tokens(batch))
             started = time.monotonic()
@@ -372,6 +392,8 @@ class ResponseRunner:
                 return answers
             except ModelCallError as error:
                 self.limiter.settle(event, None)  # a refused call still counted at the provider
+                if error.kind == "cancelled":
+                    return [Response(text=None, error=CANCELLED) for _ in batch]
                 self.controller.record(None, overloaded=error.kind in ("rate_limit", "timeout"))
                 tries = attempt + 1
                 message = scrub_secrets(f"{error} (after {tries} {'try' if tries == 1 else 'tries'})")
@@ -384,10 +406,14 @@ class ResponseRunner:
                               f"--mmtrust-max-retry-wait {bound:g} s: run again later, or raise the bound")
                     return [Response(text=None, error=message) for _ in batch]
                 broken_bodies += error.kind == "broken_body"
+                if once and not error.stops_run:  # a hedged copy: the call it copies goes on
+                    return [Response(text=None, error=message) for _ in batch]
                 if not error.retryable or attempt >= self.policy.retries or broken_bodies > 1:
                     self._final(str(error))
                     return [Response(text=None, error=message) for _ in batch]
                 delay = self.policy.delay(attempt, error, self._rng)
+                if on_retry is not None:
+                    on_retry()
                 if error.retry_after is not None:
                     self._pause(delay, error)
                 attempt += 1

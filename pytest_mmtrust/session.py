@@ -33,6 +33,7 @@ from typing import Any, Callable, Sequence
 from .context import RunContext, bind_evaluator
 from .errors import InvalidAnswerError, MMTrustError, MMTrustWarning, ModelError, RunStopped, StoreError
 from .evaluators.base import Evaluator, evaluator_name
+from .hedging import hedge_settings_for
 from .invalid_answers import not_kept
 from .models import ModelSpec, build_model, parse_model_spec
 from .models.base import Model
@@ -85,6 +86,7 @@ class EvaluationSession:
         data_dir: Path | None = None,
         batch_size: int = 8,
         concurrency: int | str = 8,
+        hedge: str = "off",
         retries: int = 4,
         max_retry_wait: float = 300.0,
         timeout: float = 60.0,
@@ -109,6 +111,7 @@ class EvaluationSession:
         self.data_dir = data_dir
         self.batch_size = batch_size
         self.concurrency = concurrency
+        self.hedge = hedge
         self.retries = retries
         self.max_retry_wait = max_retry_wait
         self.timeout = timeout
@@ -213,6 +216,11 @@ class EvaluationSession:
         return task.describe(self.evaluator(task))
 
     @property
+    def hedges(self) -> dict[str, int]:
+        """Hedged copies this process sent and how many answered first (see :mod:`pytest_mmtrust.hedging`)."""
+        return self._stream.hedges() if self._stream is not None else {"sent": 0, "won": 0, "requests": 0}
+
+    @property
     def identity(self) -> str | None:
         """The identity this process filed answers under (None before any was fetched)."""
         return None if self._runner is None else self._runner.identity
@@ -295,7 +303,7 @@ class EvaluationSession:
 
     def _queue_task(self, task: Task, cases: Sequence[Case]) -> None:
         if self._stream is None:
-            self._stream = RequestStream(self.runner)
+            self._stream = RequestStream(self.runner, hedge=hedge_settings_for(self.hedge, self.runner.model))
         requests = self._stored_only(task, self._requests_of(task, cases))
         group = self._stream.group(task.id)
         if group is None:

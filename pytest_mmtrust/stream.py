@@ -32,6 +32,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
+from .hedging import HedgeSettings, Hedger
 from .heap import frozen
 from .runner import ResponseRunner
 from .values import Request, Response
@@ -43,6 +44,8 @@ __all__ = ["GroupCounts", "RequestStream"]
 CLAIM_CHUNK = 8
 #: How often a waiting thread redraws progress (seconds).
 PROGRESS_EVERY_S = 0.1
+#: How often the idle thread watching for stragglers looks again, at most (seconds).
+HEDGE_CHECK_S = 0.05
 
 
 @dataclass
@@ -66,7 +69,8 @@ class GroupCounts:
 class RequestStream:
     """Sends the requests of many groups, in order, ``runner.controller.limit`` at a time."""
 
-    def __init__(self, runner: ResponseRunner, *, threads: int | None = None):
+    def __init__(self, runner: ResponseRunner, *, threads: int | None = None, hedge: HedgeSettings | None = None,
+                 clock: Callable[[], float] = time.monotonic):
         self.runner = runner
         runner.notices_by_caller = True  # items run beside the calls: the session shows notices
         self.store = runner.store
@@ -87,6 +91,15 @@ class RequestStream:
         self._frozen: object | None = None
         self._unwritten: list[tuple[str, Response]] = []  # answered, waiting for the next group commit
         self._writing = False  # a thread is writing answers to the store now
+        # hedged requests (see pytest_mmtrust.hedging)
+        self._hedger = Hedger(hedge, clock) if hedge is not None else None
+        self._clock = clock
+        self._started: dict[str, float] = {}  # calls in flight that may still get a copy -> when they started
+        self._callers: dict[str, set[int]] = {}  # key -> the threads making a call for it now
+        self._chosen: set[str] = set()  # keys whose answer is decided, not yet published
+        self._first_calls = 0  # first calls sent (the budget's base)
+        self._watching: int | None = None  # the idle thread watching for stragglers
+        self._hedge_key = ""
 
     # ------------------------------------------------------------ planning
 
@@ -310,47 +323,145 @@ class RequestStream:
     def _send_until_done(self) -> None:
         controller = self.runner.controller
         batch_size = max(1, int(getattr(self.runner.model, "batch_size", 1) or 1))  # a batched py: function
+        me = threading.get_ident()
         while True:
+            copy = False  # a hedged second copy of a call in flight (see pytest_mmtrust.hedging)
             with self._lock:
                 while True:
                     if self._closing or self.runner.stop_reason is not None:
                         if self.runner.stop_reason is not None:
                             self._drain_locked()
+                        self._stop_watching_locked(me)
                         return
                     if self._queue and self._active < controller.limit:
+                        self._stop_watching_locked(me)
                         key = self._next_locked()
                         if key is not None:
                             break
                         continue
-                    self._work.wait()
-                keys = [key]
-                while len(keys) < batch_size and self._queue:
-                    more = self._next_locked()
-                    if more is None:
-                        break
-                    keys.append(more)
+                    wait = self._hedge_wait_locked(me)
+                    if wait is None:
+                        self._work.wait()
+                        continue
+                    if wait > 0:
+                        self._work.wait(min(wait, HEDGE_CHECK_S))
+                        continue
+                    key, copy = self._hedge_key, True  # a straggler is due and a slot is idle
+                    break
+                if copy:
+                    keys = [key]
+                    self._hedger.copied()  # type: ignore[union-attr]
+                    self._started.pop(key, None)
+                else:
+                    keys = [key]
+                    while len(keys) < batch_size and self._queue:
+                        more = self._next_locked()
+                        if more is None:
+                            break
+                        keys.append(more)
+                    now = self._clock()
+                    for key in keys:
+                        self._state[key] = "flight"
+                        for group in self._groups_of.get(key, []):
+                            group.unsent -= 1
+                            group.in_flight += 1
+                        if self._hedger is not None and self._requests[key].params.temperature == 0:
+                            self._started[key] = now
+                    self._first_calls += len(keys)
                 self._active += 1
                 for key in keys:
-                    self._state[key] = "flight"
-                    for group in self._groups_of.get(key, []):
-                        group.unsent -= 1
-                        group.in_flight += 1
+                    self._callers.setdefault(key, set()).add(me)
                 batch = [self._requests[key] for key in keys]
-            responses = self.runner._call_with_retries(batch)
-            failed = [key for key, response in zip(keys, responses) if not response.ok]
-            if failed:
-                self.store.release(failed)
-            self.runner.stats.add(sent=len(keys), failed=len(failed))
+            started = self._clock()
+            responses = self.runner._call_with_retries(batch, once=copy, wanted=lambda: self._wanted(keys),
+                                                       on_retry=lambda: self._not_to_copy(keys))
+            latency = self._clock() - started
             with self._lock:
                 self._active -= 1
                 free = controller.limit - self._active
                 if free > 0 and self._queue:
                     self._work.notify(free)  # the next calls go out while this thread stores the answers
-                self._unwritten.extend(zip(keys, responses))
-                if self._writing:
+                chosen = self._choose_locked(keys, responses, me, copy, latency)
+            failed = [key for key, response in chosen if not response.ok]
+            if failed:
+                self.store.release(failed)
+            if chosen:
+                self.runner.stats.add(sent=len(chosen), failed=len(failed))
+            with self._lock:
+                self._unwritten.extend(chosen)
+                if self._writing or not self._unwritten:
                     continue  # the thread writing now takes these too
                 self._writing = True
             self._write_answers()
+
+    def _not_to_copy(self, keys: list[str]) -> None:
+        """A call failed an attempt and will be tried again: a server in trouble gets no copies of it."""
+        with self._lock:
+            for key in keys:
+                self._started.pop(key, None)
+
+    def _wanted(self, keys: list[str]) -> bool:
+        """Whether a call for ``keys`` is still worth making (no other copy has answered them)."""
+        with self._lock:
+            return any(key not in self._chosen and self._state.get(key) == "flight" for key in keys)
+
+    def _choose_locked(
+        self, keys: list[str], responses: list[Response], me: int, copy: bool, latency: float
+    ) -> list[tuple[str, Response]]:
+        """Which of a call's answers stand: the first good answer of each key, or its last failure.
+
+        A copy that lost (the other answered first) is dropped, and the calls of the other
+        copies of a key that just got its answer are cancelled.
+        """
+        chosen: list[tuple[str, Response]] = []
+        cancel = getattr(self.runner.model, "cancel_call", None)
+        for key, response in zip(keys, responses):
+            callers = self._callers.get(key, set())
+            callers.discard(me)
+            if key in self._chosen or self._state.get(key) != "flight":
+                continue  # another copy answered first: this one is not needed
+            if not response.ok and callers:
+                continue  # another copy is still out: its answer may yet come
+            if self._hedger is not None and response.ok:
+                self._hedger.record(latency)
+                if copy:
+                    self._hedger.copy_won()
+            self._chosen.add(key)
+            self._started.pop(key, None)
+            chosen.append((key, response))
+            if callers and callable(cancel):
+                for thread in callers:  # under the lock: none of them can move on to another call meanwhile
+                    cancel(thread)
+        for key in keys:
+            if not self._callers.get(key):
+                self._callers.pop(key, None)
+        return chosen
+
+    def _hedge_wait_locked(self, me: int) -> float | None:
+        """Seconds until a straggler is due for a copy (0: now, in ``_hedge_key``); None: nothing to watch.
+
+        One idle thread watches the calls in flight (the others wait to be woken); a copy is
+        sent only on a slot nothing queued needs.
+        """
+        if self._hedger is None or not self._started or self._active >= self.runner.controller.limit:
+            self._stop_watching_locked(me)
+            return None
+        if self._watching not in (None, me):
+            return None
+        self._watching = me
+        if self.runner.paused():  # the server asked everyone to wait (Retry-After): no copies either
+            return HEDGE_CHECK_S
+        key, due = self._hedger.pick(self._started, self._first_calls)
+        if key is not None:
+            self._hedge_key = key
+            self._stop_watching_locked(me)
+            return 0.0
+        return HEDGE_CHECK_S if due is None else max(due, 0.001)
+
+    def _stop_watching_locked(self, me: int) -> None:
+        if self._watching == me:
+            self._watching = None
+            self._work.notify()  # another idle thread takes the watch over
 
     def _write_answers(self) -> None:
         """Store and publish every answer waiting to be written, a group commit at a time.
@@ -383,6 +494,7 @@ class RequestStream:
 
     def _publish_locked(self, batch: list[tuple[str, Response]]) -> None:
         for key, response in batch:
+            self._chosen.discard(key)
             self._state[key] = "done"
             self._answers[key] = response
             self._requests.pop(key, None)
@@ -416,6 +528,12 @@ class RequestStream:
                 pass
         self._answered.notify_all()
         self._work.notify_all()
+
+    def hedges(self) -> dict[str, int]:
+        """``sent``: hedged copies sent; ``won``: copies that answered first; ``requests``: first calls sent."""
+        with self._lock:
+            hedger = self._hedger
+            return {"sent": hedger.sent if hedger else 0, "won": hedger.won if hedger else 0, "requests": self._first_calls}
 
     def in_flight(self) -> int:
         with self._lock:

@@ -145,6 +145,7 @@ class APIModel:
         self._identity: str | None = None
         self._servers = ServerPool(self.api_bases) if self.api_bases else None
         self._lock = threading.Lock()
+        self._litellm_calls: dict[int, tuple[threading.Event, dict[str, Any]]] = {}  # thread -> its litellm call
         self._warm = False
         self._targets = self._lean_targets(client)
         self._http = ChatHTTPClient(timeout) if self._targets is not None else None
@@ -299,6 +300,9 @@ class APIModel:
                                   retryable=True, kind="timeout")
         if kind == "too_large":
             return ModelCallError(f"{self._where(api_base)}: answered with a body larger than 64 MiB", kind="rejected")
+        if kind == "cancelled":
+            return ModelCallError(f"{self._where(api_base)}: cancelled (another copy of this request answered first)",
+                                  kind="cancelled")
         return ModelCallError(f"{self._where(api_base)}: connection failed", retryable=True, kind="connection")
 
     def _broken_body(self, api_base: str | None, body: bytes | str) -> ModelCallError:
@@ -347,20 +351,31 @@ class APIModel:
 
         litellm's HTTP client bounds each read, not the call. The call runs in a helper thread;
         when ``timeout`` has passed it is left to finish on its own (its answer is dropped) and
-        this call fails as timed out, so a dripping server holds no request for minutes.
+        this call fails as timed out, so a dripping server holds no request for minutes. A call
+        cancelled by :meth:`cancel_call` is left behind the same way, at once.
         """
         outcome: dict[str, Any] = {}
+        finished = threading.Event()
 
         def run() -> None:
             try:
                 outcome["raw"] = call()
             except BaseException as exc:  # handed to the waiting thread
                 outcome["error"] = exc
+            finally:
+                finished.set()
 
-        helper = threading.Thread(target=run, name="mmtrust-litellm-call", daemon=True)
-        helper.start()
-        helper.join(self.timeout + 0.5)
-        if helper.is_alive():
+        me = threading.get_ident()
+        self._litellm_calls[me] = (finished, outcome)
+        try:
+            helper = threading.Thread(target=run, name="mmtrust-litellm-call", daemon=True)
+            helper.start()
+            finished.wait(self.timeout + 0.5)
+        finally:
+            self._litellm_calls.pop(me, None)
+        if outcome.get("cancelled"):
+            raise self._transport_error("cancelled", api_base)
+        if not finished.is_set():
             raise self._transport_error("timeout", api_base)
         if "error" in outcome:
             raise self._call_error(outcome["error"], api_base) from None
@@ -403,6 +418,32 @@ class APIModel:
         for base in self.api_bases:
             secrets += url_secrets(base)
         return scrub_secrets(text, secrets)
+
+    def cancel_call(self, thread_id: int) -> bool:
+        """Give up the call thread ``thread_id`` is making now (another copy of its request answered).
+
+        On the lean path its socket is shut down, so the server sees the connection close (vLLM
+        then stops generating); litellm's call is left to finish on its own. The call fails at
+        once as "cancelled". False when the thread makes no call now.
+        """
+        if self._http is not None and self._http.cancel(thread_id):
+            return True
+        waiting = self._litellm_calls.get(thread_id)
+        if waiting is None:
+            return False
+        finished, outcome = waiting
+        outcome["cancelled"] = True
+        finished.set()
+        return True
+
+    def hedging_is_free(self) -> bool:
+        """Whether a duplicate call costs nothing but a slot: a server of your own (an API base)
+        whose model litellm's price table does not price (see :mod:`pytest_mmtrust.hedging`)."""
+        if not self.api_bases:
+            return False
+        from .pricing import price
+
+        return price(self.provider, self.served_name, {"prompt_tokens": 1000.0, "completion_tokens": 1000.0}) is None
 
     def close(self) -> None:
         if self._http is not None:
