@@ -4,8 +4,13 @@ Why a separate process: a real model server is one, and a server thread in the b
 process would share that process's interpreter lock with everything else the benchmark does.
 The server answers ``ok`` (or ``wrong`` for every third prompt with ``--two-in-three``) after
 ``--delay-ms``; with ``--slots K`` it works on at most K requests at once, each for the delay
-(a GPU server's batch), so requests beyond K queue. It runs until its standard input closes,
-then writes how often it received each prompt to ``--counts`` as JSON.
+(a GPU server's batch), so requests beyond K queue. With ``--tail-every M`` one call in M takes
+``--tail-factor`` times longer: by default a draw per *attempt* (:func:`slow_attempt`, seeded),
+the way a hosted API's tail mostly comes from queueing and busy replicas, so the same request
+sent again is usually fast; ``--tail-per prompt`` makes it a property of the prompt instead
+(:func:`tail_prompt`: every attempt of that prompt is slow, like a long generation). It runs
+until its standard input closes, then writes how often it received each prompt to ``--counts``
+as JSON.
 
 Used through :class:`BenchServer`::
 
@@ -35,12 +40,13 @@ class BenchServer:
     """Starts :mod:`_server` in a subprocess; ``counts`` is filled when the block ends."""
 
     def __init__(self, *, delay_ms: float = 0.0, slots: int | None = None, two_in_three: bool = False,
-                 tail_every: int = 0, tail_factor: float = 30.0):
+                 tail_every: int = 0, tail_factor: float = 30.0, tail_per: str = "attempt", tail_seed: int = 0):
         self.args = ["--delay-ms", str(delay_ms)]
         if slots is not None:
             self.args += ["--slots", str(slots)]
         if tail_every:
-            self.args += ["--tail-every", str(tail_every), "--tail-factor", str(tail_factor)]
+            self.args += ["--tail-every", str(tail_every), "--tail-factor", str(tail_factor), "--tail-per", tail_per,
+                          "--tail-seed", str(tail_seed)]
         if two_in_three:
             self.args.append("--two-in-three")
         self.counts: Counter[str] = Counter()
@@ -78,8 +84,16 @@ def tail_prompt(text: str, every: int) -> bool:
     return every > 0 and zlib.crc32(text.encode("utf-8")) % every == 0
 
 
+def slow_attempt(text: str, attempt: int, every: int, seed: int = 0) -> bool:
+    """Whether the ``attempt``-th call (1, 2, …) of a prompt is slow: a seeded draw per attempt,
+    one in ``every``, independent of every other attempt (a hash, so runs repeat exactly)."""
+    import zlib
+
+    return every > 0 and zlib.crc32(f"{seed}:{attempt}:{text}".encode("utf-8")) % every == 0
+
+
 def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Path,
-          tail_every: int = 0, tail_factor: float = 30.0) -> None:
+          tail_every: int = 0, tail_factor: float = 30.0, tail_per: str = "attempt", tail_seed: int = 0) -> None:
     sys.path.insert(0, str(ROOT))
     from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
 
@@ -90,7 +104,12 @@ def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Pa
     def answer(call: ChatCall) -> str:
         with lock:
             counts[call.text] += 1
-        delay = delay_s * tail_factor if tail_prompt(call.text, tail_every) else delay_s
+            attempt = counts[call.text]
+        if tail_per == "prompt":
+            slow = tail_prompt(call.text, tail_every)
+        else:
+            slow = slow_attempt(call.text, attempt, tail_every, tail_seed)
+        delay = delay_s * tail_factor if slow else delay_s
         if gate is not None:
             with gate:
                 time.sleep(delay)
@@ -114,7 +133,11 @@ if __name__ == "__main__":
     parser.add_argument("--slots", type=int)
     parser.add_argument("--two-in-three", action="store_true")
     parser.add_argument("--counts", type=Path, required=True)
-    parser.add_argument("--tail-every", type=int, default=0, help="one prompt in this many is slow (by hash)")
+    parser.add_argument("--tail-every", type=int, default=0, help="one call in this many is slow")
     parser.add_argument("--tail-factor", type=float, default=30.0, help="how much slower the tail is")
+    parser.add_argument("--tail-per", choices=("attempt", "prompt"), default="attempt",
+                        help="a slow call is a draw per attempt (default) or a property of the prompt")
+    parser.add_argument("--tail-seed", type=int, default=0, help="seed of the per-attempt draw")
     options = parser.parse_args()
-    serve(options.delay_ms / 1000, options.slots, options.two_in_three, options.counts, options.tail_every, options.tail_factor)
+    serve(options.delay_ms / 1000, options.slots, options.two_in_three, options.counts, options.tail_every,
+          options.tail_factor, options.tail_per, options.tail_seed)
