@@ -9,7 +9,9 @@ less that of a fully cached rerun of the same items (everything but the requests
 Items run one after another in pytest's main thread, each waiting for its own answer, so the
 plugin cannot go faster than pytest runs the items when every answer is already there: the
 cached rerun's item rate is printed beside it, and so is the plugin's request machinery alone
-(:mod:`_stream_client`: the run-wide stream and the lean client, without pytest).
+(:mod:`_stream_client`: the run-wide stream and the lean client, without pytest), and so is
+the rate at which plain pytest runs as many trivial tests (``pass``, the plugin left out): no
+run of N items in one pytest process can be faster than that, whatever its requests cost.
 
     python benchmarks/throughput.py                  # N=4000, C=32
     python benchmarks/throughput.py --n 1000
@@ -28,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import PYTHON, bench_env, emit, result_line, run_pytest, scratch, write_project  # noqa: E402
-from _projects import MULTI_TASK_SUITE  # noqa: E402
+from _projects import MULTI_TASK_SUITE, TRIVIAL_SUITE  # noqa: E402
 from _server import BenchServer  # noqa: E402
 
 TASKS = 4
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> str:
     per_task = max(1, args.n // TASKS)
     n = per_task * TASKS
     work = scratch("throughput")
-    project = write_project(work / "project", {"test_tasks.py": MULTI_TASK_SUITE})
+    project = write_project(work / "project", {"test_tasks.py": MULTI_TASK_SUITE, "test_plain.py": TRIVIAL_SUITE})
     env = bench_env(project, {"BENCH_N": str(per_task), "BENCH_TASKS": str(TASKS)})
     prompts = [f"t{t}q{i}" for t in range(1, TASKS + 1) for i in range(per_task)]
     with BenchServer() as server:
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> str:
         stream = client("_stream_client.py", server.base_url, [f"s{p}" for p in prompts], args.concurrency, env)
         plugin = run_pytest(common, cwd=project, env=env).check("the plugin's run")
         cached = run_pytest(common, cwd=project, env=env).check("the cached rerun")
+        bare = run_pytest(["test_plain.py", "-q", "-p", "no:cacheprovider", "-p", "no:mmtrust"], cwd=project,
+                          env={**env, "BENCH_N": str(n)}).check("plain pytest")
     if server.received() != 3 * n:
         raise SystemExit(f"the server received {server.received()} requests, expected {3 * n} (raw, stream, plugin)")
     raw_figures = raw
@@ -81,7 +85,9 @@ def main(argv: list[str] | None = None) -> str:
         f"({raw_figures['cpu_s'] / n * 1000:.2f} ms CPU/request) · the plugin's stream alone {stream_rate:.0f} req/s "
         f"({stream['cpu_s'] / n * 1000:.2f} ms CPU/request, {stream_rate / raw_rate:.2f}x) · plugin {plugin_rate:.0f} req/s "
         f"(run {plugin.cpu_s:.1f}s CPU, cached rerun {cached.cpu_s:.1f}s; pytest runs the same items from the "
-        f"store at {n / cached.items_s:.0f}/s)",
+        f"store at {n / cached.items_s:.0f}/s, {n} trivial tests at {n / bare.items_s:.0f}/s = "
+        f"{n / bare.items_s / raw_rate:.2f}x the raw client; the plugin's CPU per cached item beyond pytest's "
+        f"{(cached.cpu_s - bare.cpu_s) / n * 1000:.2f} ms)",
         f"{plugin_rate / raw_rate:.2f}x the raw client, {cpu_ms:.2f} ms CPU/request",
     )
     emit(line, args.results)
