@@ -22,6 +22,13 @@ item that needs one polls the store for it and takes it over when its claim goes
 answer — the protocol of :meth:`~pytest_mmtrust.runner.ResponseRunner.fetch`, per key. A
 runner that stops (a bad key, see :mod:`pytest_mmtrust.runner`) ends the stream: nothing queued
 is sent, and those requests answer "not sent".
+
+Answers reach the store in group commits: one thread at a time writes every answer that has
+arrived since its last transaction (:meth:`_write_answers`), and an answer is handed to its
+item once stored. With hedging on (``hedge``, see :mod:`pytest_mmtrust.hedging`) one idle thread
+watches the calls in flight once the queue is empty; a straggler gets a second copy on an idle
+slot, the first good answer of a key stands, and the other copy's call is cancelled through the
+model's ``cancel_call`` (when it has one).
 """
 
 from __future__ import annotations
