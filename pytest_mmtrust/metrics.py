@@ -255,6 +255,10 @@ def chi_square(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> Met
     usable = [r for r in records if r.error is None]
     if not usable:
         return MetricValue(None, None, 0)
+    if all(r.value is None for r in usable):
+        # every answer unscorable: one "unclear" column tests nothing, and p = 1 would pass a
+        # model that never answered — no value, so a gate fails instead (see pytest_mmtrust.unscorable)
+        return MetricValue(None, None, len(usable), {"unscorable": len(usable)})
     keys = list(params.get("group_keys", ["group"]))
     answer_key = str(params.get("answer_key", "answer"))
     tests = _chi_square_tests(usable, keys, answer_key)

@@ -18,7 +18,8 @@ kind            an unscorable answer counts as
                 failed parse's NaN into 0); without one, the middle of the reference ratings. A
                 model that rates nothing gets constant ratings: r is undefined and reported as 0
 ``chi_square``  its own answer category (``unclear``): the independence test sees it, so a model
-                that declines for one group more than another shows as dependent (F.6)
+                that declines for one group more than another shows as dependent (F.6); when
+                *every* answer is unscorable there is no value (a gate on it fails), not p = 1
 ``callable``    whatever the metric function does with it (it receives every record); the
                 function may report how many it could not use as ``extra["unscorable"]``
 ==============  =================================================================================
