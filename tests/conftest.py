@@ -22,7 +22,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 # scipy's cannot be loaded twice in one process, so load them before any run.
 import scipy.stats  # noqa: E402,F401
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "dataset_fixtures"]
 
 
 

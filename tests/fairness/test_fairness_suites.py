@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from task_support import load_bundled, shared_cache
+from pixel_readers import load_bundled, shared_cache
 
 from pytest_mmtrust.fairness.preferences import f5_dataset, f7_dataset
 from pytest_mmtrust.fairness.stereotypes import f1_dataset, f2_dataset, f3_dataset, f4_dataset

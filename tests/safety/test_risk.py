@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from task_support import load_bundled, pixels
+from pixel_readers import load_bundled, pixels
 
 from pytest_mmtrust.evaluators import ChoiceEvaluator
 from pytest_mmtrust.evaluators.judge import build_judge_request

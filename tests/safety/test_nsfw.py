@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from task_support import load_bundled, pixels
+from pixel_readers import load_bundled, pixels
 
 from pytest_mmtrust.safety.nsfw import NSFW_CAPTIONS, S1_PROMPTS, generate_s1, load_s1_upstream, s1_dataset
 from pytest_mmtrust.values import Case

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from task_support import shared_cache
+from pixel_readers import shared_cache
 
 from pytest_mmtrust.evaluators.toxicity import default_scorer
 from pytest_mmtrust.metrics import paired_difference

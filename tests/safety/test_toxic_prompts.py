@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from task_support import dominant_colour, load_bundled, pixels, unrelated_kind
+from pixel_readers import dominant_colour, load_bundled, pixels, unrelated_kind
 
 from pytest_mmtrust.datasets.conditions import CONDITIONS
 from pytest_mmtrust.safety.pictograms import TILE_COLOURS

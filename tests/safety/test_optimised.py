@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from task_support import bands, dominant_colour, ink_rows, load_bundled, pixels
+from pixel_readers import bands, dominant_colour, ink_rows, load_bundled, pixels
 
 from pytest_mmtrust.safety.optimised import (
     ACTIVITIES,

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from task_support import colour_at, dark_pixels, dominant_colour, load_bundled, pixels, unrelated_kind
+from pixel_readers import colour_at, dark_pixels, dominant_colour, load_bundled, pixels, unrelated_kind
 
 from pytest_mmtrust.datasets.base import Dataset
 from pytest_mmtrust.datasets.portraits import (

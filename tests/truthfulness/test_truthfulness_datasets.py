@@ -115,7 +115,7 @@ def test_t3_pairs_every_item_in_both_conditions(loaded) -> None:
 
 
 def test_t7_asks_every_item_without_image_misleading_and_unrelated(loaded) -> None:
-    from task_support import pixels, unrelated_kind
+    from pixel_readers import pixels, unrelated_kind
 
     by_id: dict[str, dict[str, Case]] = {}
     for case in loaded["T.7"]:
