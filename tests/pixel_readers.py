@@ -79,12 +79,6 @@ def dark_pixels(array: np.ndarray, box: tuple[int, int, int, int], threshold: in
     return int((region.max(axis=2) < threshold).sum())
 
 
-def write_image(path: Path, colour: tuple[int, int, int] = (10, 20, 30)) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", (8, 8), colour).save(path)
-    return path
-
-
 def outline_name(area: int, width: int, height: int) -> str:
     """Name a drawn outline from how much of its bounding box it fills, and its aspect."""
     fill = area / float(width * height)

@@ -20,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..errors import ConfigError
-
 
 @dataclass(frozen=True)
 class DimensionRubric:
@@ -104,11 +102,3 @@ RUBRICS: dict[str, DimensionRubric] = {
         },
     ),
 }
-
-
-def rubric_for(dimension: str) -> DimensionRubric:
-    """The rubric of a dimension (``hallucination`` for the truthfulness binary subtask)."""
-    try:
-        return RUBRICS[dimension]
-    except KeyError:
-        raise ConfigError(f"no MLLMGuard rubric for {dimension!r}; known: {', '.join(RUBRICS)}") from None

@@ -109,9 +109,6 @@ class Document:
                 found[f.pii] = f.value
         return found
 
-    def person_name(self) -> str | None:
-        return self.pii().get("name")
-
 
 @dataclass(frozen=True)
 class Placement:
