@@ -52,7 +52,7 @@ _HASH_MEMO: dict[tuple[str, int, int], str] = {}
 
 
 class HFModel:
-    """A local transformers vision-language model speaking the :class:`Model` protocol.
+    """A local transformers vision-language model speaking the :class:`~pytest_mmtrust.models.base.Model` protocol.
 
     Loading happens in the constructor (it is slow: build the model lazily). A folder that does
     not exist or does not load raises :class:`ModelError`; a failing ``generate`` (CUDA out of
