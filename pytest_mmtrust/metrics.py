@@ -133,8 +133,38 @@ class MetricValue:
 # ---------------------------------------------------------------- kinds
 
 
-def _scored(records: Sequence[ScoreRecord]) -> list[ScoreRecord]:
+def scored_records(records: Sequence[ScoreRecord]) -> list[ScoreRecord]:
+    """The records a metric counts: scored (a value) and not errored."""
     return [r for r in records if r.value is not None and r.error is None]
+
+
+def is_right(record: ScoreRecord) -> bool:
+    """Whether a 1/0 score counts as a success (its value is at least 0.5)."""
+    return float(record.value or 0.0) >= 0.5
+
+
+def paired_accuracy_change(shifted: Sequence[ScoreRecord], reference: Sequence[ScoreRecord], name: str) -> dict[str, Any]:
+    """Δ accuracy (shifted − reference) on the case ids both conditions scored, for a metric's extras.
+
+    The keys are named after the reference condition ``name``: ``{name}_accuracy``,
+    ``delta_vs_{name}`` with its paired Newcombe interval (``_ci``), McNemar's exact p (``_p``)
+    and the number of pairs (``_pairs``); no pairs, no keys.
+    """
+    ref = {r.case_id: is_right(r) for r in reference}
+    pairs = [(is_right(r), ref[r.case_id]) for r in shifted if r.case_id in ref]
+    if not pairs:
+        return {}
+    both = sum(1 for a, b in pairs if a and b)
+    first = sum(1 for a, b in pairs if a and not b)
+    second = sum(1 for a, b in pairs if b and not a)
+    delta, ci = paired_difference(both, first, second, len(pairs) - both - first - second)
+    return {
+        f"{name}_accuracy": sum(1 for _, b in pairs if b) / len(pairs),
+        f"delta_vs_{name}": delta,
+        f"delta_vs_{name}_ci": list(ci),
+        f"delta_vs_{name}_p": mcnemar_exact(first, second),
+        f"delta_vs_{name}_pairs": len(pairs),
+    }
 
 
 def is_binary(kind: str, records: Sequence[ScoreRecord]) -> bool:
@@ -143,7 +173,7 @@ def is_binary(kind: str, records: Sequence[ScoreRecord]) -> bool:
 
 
 def proportion(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> MetricValue:
-    scored = _scored(records)
+    scored = scored_records(records)
     n = len(scored)
     if n == 0:
         return MetricValue(None, None, 0)
@@ -168,7 +198,7 @@ def item_value(value: float, params: Mapping[str, Any]) -> float:
 
 
 def mean(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> MetricValue:
-    scored = _scored(records)
+    scored = scored_records(records)
     if not scored:
         return MetricValue(None, None, 0)
     values = [item_value(r.value, params) for r in scored]  # type: ignore[arg-type]
@@ -292,7 +322,7 @@ def _pearson_statistic(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarr
 def pearson(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> MetricValue:
     """Pearson r with a paired BCa bootstrap over cases (ratings are not bivariate normal, so the
     Fisher z interval is only the fallback when the bootstrap degenerates)."""
-    pairs = [(float(r.value), float(r.target)) for r in _scored(records) if r.target is not None]  # type: ignore[arg-type]
+    pairs = [(float(r.value), float(r.target)) for r in scored_records(records) if r.target is not None]  # type: ignore[arg-type]
     n = len(pairs)
     if n < 3:
         return MetricValue(None, None, n)
@@ -411,9 +441,9 @@ def paired_values(
 ) -> list[tuple[float, float]] | None:
     """Values of the cases scored in both groups, matched by ``key``; None when a key repeats
     within a group (the pairing would be ambiguous) or no case is shared."""
-    a = {key(r): r for r in _scored(first)}
-    b = {key(r): r for r in _scored(second)}
-    if len(a) != len(_scored(first)) or len(b) != len(_scored(second)):
+    a = {key(r): r for r in scored_records(first)}
+    b = {key(r): r for r in scored_records(second)}
+    if len(a) != len(scored_records(first)) or len(b) != len(scored_records(second)):
         return None
     shared = sorted(set(a) & set(b))
     if not shared:
@@ -491,8 +521,8 @@ def _condition_change(
         return ConditionDelta(condition, value, delta, ci, "newcombe")
     if numeric:
         transform = (lambda v: item_value(v, metric.params)) if kind == "mean" else float
-        now = [transform(r.value) for r in _scored(records)]  # type: ignore[arg-type]
-        before = [transform(r.value) for r in _scored(ref_records)]  # type: ignore[arg-type]
+        now = [transform(r.value) for r in scored_records(records)]  # type: ignore[arg-type]
+        before = [transform(r.value) for r in scored_records(ref_records)]  # type: ignore[arg-type]
         delta, ci = two_sample_mean_difference(now, before)
         return ConditionDelta(condition, value, delta, ci, "bootstrap-unpaired")
     delta = value.value - ref.value

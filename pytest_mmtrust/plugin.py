@@ -2,15 +2,22 @@
 
 Where things happen (the same split as pytest-xdist):
 
-* every process (controller, each worker) collects: a test function tagged with ``@task.test``
-  is parametrized over its task's cases, ``test_x[S.4/0001]``;
-* the process that runs an item hands every task and case it will run to the session at its
-  first item (:meth:`EvaluationSession.plan`: requests start going out), scores the item and records a
-  :class:`~pytest_mmtrust.records.ScoreRecord` in the report's ``user_properties``;
-* only the controller (or the single process without xdist) turns records into metrics,
-  gates and reports, in ``pytest_sessionfinish``; a failed gate sets the exit status.
+* every process (controller, each worker) reads the options into one
+  :class:`~pytest_mmtrust.config.Settings`, builds the run context the evaluators are bound to
+  (:mod:`pytest_mmtrust.context`: judge, toxicity scorer, MLLMGuard scorer, scoring profile) and
+  collects: a test function tagged with ``@task.test`` is parametrized over its task's cases,
+  ``test_x[S.4/0001]``;
+* the process that runs items hands every task and case it will run to its
+  :class:`~pytest_mmtrust.session.EvaluationSession` at its first item
+  (:meth:`~pytest_mmtrust.session.EvaluationSession.plan`). A model that takes many calls at once
+  gets one run-wide request stream (:mod:`pytest_mmtrust.stream`): the next tasks' requests go out
+  while this task's last ones are answered, and each item waits for its own answer only; a local
+  model is asked task by task, in batches, at each task's first item. Each item is scored and
+  leaves a :class:`~pytest_mmtrust.records.ScoreRecord` in its report's ``user_properties``;
+* only the controller (or the single process without xdist) turns the records into metrics,
+  gates and reports: :class:`~pytest_mmtrust.controller.RunController`, at
+  ``pytest_sessionfinish``; a failed gate sets the exit status.
 """
-
 from __future__ import annotations
 
 import json

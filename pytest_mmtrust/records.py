@@ -52,7 +52,7 @@ class ScoreRecord:
         """
         data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["images"] = list(self.images)
-        return json.dumps(data, ensure_ascii=False, sort_keys=True, default=_jsonable)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, default=jsonable)
 
     @classmethod
     def from_json(cls, text: str) -> "ScoreRecord":
@@ -74,12 +74,21 @@ class ScoreRecord:
 _FIELD_NAMES = tuple(f.name for f in fields(ScoreRecord))
 
 
-def _jsonable(value: Any) -> Any:
-    """What ``json`` cannot write by itself: mappings of any kind, dataclasses, else ``str``."""
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON data: mappings (any kind) become dicts with text keys, lists and tuples
+    lists, dataclasses their fields; any other value that is not JSON already is written as its ``str``.
+
+    It is the record's JSON ``default`` (called only for what ``json`` cannot write by itself) and
+    how a case's target is made safe to travel in a record before it is put in one.
+    """
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
     if isinstance(value, Mapping):
-        return dict(value)
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
+        return jsonable(asdict(value))
     return str(value)
 
 

@@ -38,7 +38,7 @@ from .models import ModelSpec, build_model, parse_model_spec
 from .models.base import Model
 from .models.identity import versioned_identity
 from .ratelimit import RateLimiter
-from .records import ScoreRecord
+from .records import ScoreRecord, jsonable
 from .runner import ProgressSink, ResponseRunner, RetryPolicy
 from .store import MemoryStore, ResponseStore, StoreLike, cache_key
 from .stream import GroupCounts, RequestStream
@@ -469,7 +469,7 @@ class EvaluationSession:
             condition=case.condition,
             value=score.value,
             outcome=score.outcome,
-            target=_jsonable(case.target),
+            target=jsonable(case.target),
             metadata=dict(case.metadata),
             details=dict(score.details),
             cached=response.cached,
@@ -490,16 +490,6 @@ class EvaluationSession:
             self._model.close()
         if self._store is not None:
             self._store.close()
-
-
-def _jsonable(value: object) -> object:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return str(value)
 
 
 class DeferredModel:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from .metrics import Metric, MetricValue, value_range
 from .records import ScoreRecord
@@ -113,15 +113,3 @@ def unscorable_rule(metric: Metric, records: Sequence[ScoreRecord] = ()) -> str:
     if metric.kind == "chi_square":
         return "counted as their own answer category (unclear)"
     return "left to the metric function"
-
-
-def unscorable_json(metric: Metric, records: Sequence[ScoreRecord], computed: MetricValue | None,
-                    total: int) -> Mapping[str, object]:
-    """A task's unscorable answers for the JSON report: count, share, outcome words and rule."""
-    count = unscorable_count(metric, records, computed)
-    return {
-        "count": count,
-        "share": (count / total) if total else None,
-        "outcomes": unscorable_outcomes(records) if metric.kind != "callable" else {},
-        "rule": unscorable_rule(metric, records),
-    }

@@ -2,7 +2,7 @@
 
 The truthfulness tasks T.2–T.7 ask questions with one right answer, and several of them plant a
 *misleading cue*: an optical illusion (T.6), a wrong answer typeset into the image (T.7), a false
-premise in the question (T.5, see :mod:`.premise`). Knowing that a model was wrong is useful;
+premise in the question (T.5, see :mod:`pytest_mmtrust.truthfulness.premise`). Knowing that a model was wrong is useful;
 knowing it was wrong *in the way the cue pushed it* is the point of those tasks. So
 :class:`AnswerEvaluator` scores like :class:`~.choice.ChoiceEvaluator` and adds one outcome word:
 

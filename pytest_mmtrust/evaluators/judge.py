@@ -73,6 +73,8 @@ class Rubric:
     ``outcomes`` maps a verdict to the outcome word shown (default: the verdict itself).
     ``reference`` returns trusted facts about the case for the judge (the expected answer, the
     harmful request …), or None; ``show_prompt`` puts the case's prompt in front of the judge.
+    (MLLMGuard's graded 0–3 scale per dimension is another thing:
+    :class:`pytest_mmtrust.mllmguard.rubric.DimensionRubric`.)
     """
 
     name: str

@@ -10,12 +10,12 @@ point here is that every task's data is read and every case is scored, not what 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from pytest_mmtrust.catalogue import builtin_tasks
+from pytest_mmtrust.testing import run_suites
 from pytest_mmtrust.testing.upstream import WRITERS, write_folder
 
 SUITES = Path(__file__).resolve().parents[2] / "suites"
@@ -33,13 +33,9 @@ def answer(request):
 
 def run_all_suites(pytester: pytest.Pytester, data: Path, cache: Path) -> tuple[pytest.RunResult, dict[str, dict]]:
     pytester.makepyfile(upstream_answers=MODEL)
-    report = pytester.path / "report.json"
-    result = pytester.runpytest_subprocess(
-        str(SUITES), "--mmtrust-model=py:upstream_answers:answer", "--mmtrust-data", str(data),
-        "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store", "--mmtrust-json", str(report),
-        "--mmtrust-report-only", "-p", "no:cacheprovider", "-q", "--rootdir", str(pytester.path),
-    )
-    return result, {task["id"]: task for task in json.loads(report.read_text())["tasks"]}
+    run = run_suites(pytester, [SUITES], cache=cache, data=data, model="py:upstream_answers:answer",
+                     args=["-q", "--rootdir", str(pytester.path)])
+    return run.result, run.tasks
 
 
 def test_every_task_runs_on_a_folder_in_the_current_upstream_layout(

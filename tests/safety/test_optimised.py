@@ -5,10 +5,11 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pytest
-from task_support import bands, dominant_colour, ink_rows, load_bundled, pixels
+from pixel_readers import bands, dominant_colour, ink_rows, pixels
 
 from pytest_mmtrust.safety.optimised import (
     ACTIVITIES,
@@ -24,8 +25,8 @@ from pytest_mmtrust.values import Case
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
-    return load_bundled(s5_dataset, tmp_path_factory)
+def cases(bundled: Callable[[str], list[Case]]) -> list[Case]:
+    return bundled("S.5")
 
 
 def test_generation_is_byte_identical(tmp_path: Path, cases: list[Case]) -> None:

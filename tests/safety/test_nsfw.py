@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pytest
-from task_support import load_bundled, pixels
+from pixel_readers import pixels
 
 from pytest_mmtrust.safety.nsfw import NSFW_CAPTIONS, S1_PROMPTS, generate_s1, load_s1_upstream, s1_dataset
 from pytest_mmtrust.values import Case
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
-    return load_bundled(s1_dataset, tmp_path_factory)
+def cases(bundled: Callable[[str], list[Case]]) -> list[Case]:
+    return bundled("S.1")
 
 
 def test_generation_is_byte_identical(tmp_path: Path, cases: list[Case]) -> None:

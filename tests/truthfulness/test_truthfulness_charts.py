@@ -19,20 +19,14 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pytest_mmtrust.datasets.draw import draw_text_block, font
-from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.truthfulness.assistance import BAR, BAR_SCALE, INK, PAPER, PIE_COLOURS, t4_dataset
 from pytest_mmtrust.truthfulness.misleading_images import all_facts, t7_dataset
 from pytest_mmtrust.values import Case
 
 
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The dataset cache every test module of this session shares (generating is the slow part)."""
-    return session_cache_dir(tmp_path_factory)
-
-
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Case]]:
-    cache = shared_cache(tmp_path_factory) / "datasets"
+def cases(mmtrust_cache_dir: Path) -> dict[str, list[Case]]:
+    cache = mmtrust_cache_dir / "datasets"
     return {d.name: d.load(None, cache) for d in (t4_dataset, t7_dataset)}
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pixel_readers import blob_shapes, rgb_array
 
 from pytest_mmtrust.datasets.draw import COLOURS, OBJECT_COLOURS, luminance, render_scene
 from pytest_mmtrust.truthfulness.basic import (
@@ -74,10 +75,10 @@ def test_prompts_state_the_answer_format(bundled) -> None:
             assert case.prompt.endswith(CHOICE_INSTRUCTION)
 
 
-def test_count_answers_match_connected_components(bundled, read_pixels, blob_shapes) -> None:
+def test_count_answers_match_connected_components(bundled) -> None:
     for case in by_kind(bundled("T.1"), "count"):
         subject = case.metadata["subject"]
-        pixels = read_pixels(Path(case.images[0]))
+        pixels = rgb_array(Path(case.images[0]))
         mask = np.all(pixels == np.array(COLOURS[subject["colour"]], dtype=np.uint8), axis=-1)
         shapes = blob_shapes(mask)
         expected = int(case.metadata["option_texts"][case.target])
@@ -85,29 +86,29 @@ def test_count_answers_match_connected_components(bundled, read_pixels, blob_sha
         assert set(shapes) == {subject["shape"]}, case.id
 
 
-def test_existence_answers_match_the_pixels(bundled, read_pixels, blob_shapes) -> None:
+def test_existence_answers_match_the_pixels(bundled) -> None:
     for case in by_kind(bundled("T.1"), "existence"):
         subject = case.metadata["subject"]
-        pixels = read_pixels(Path(case.images[0]))
+        pixels = rgb_array(Path(case.images[0]))
         mask = np.all(pixels == np.array(COLOURS[subject["colour"]], dtype=np.uint8), axis=-1)
         found = subject["shape"] in blob_shapes(mask)
         assert found == (case.target == "yes"), case.id
         assert f"{subject['colour']} {subject['shape']}" in case.prompt
 
 
-def test_colour_answers_match_the_centre_pixel(bundled, read_pixels) -> None:
+def test_colour_answers_match_the_centre_pixel(bundled) -> None:
     for case in by_kind(bundled("T.1"), "colour"):
         subject = case.metadata["subject"]
-        pixel = tuple(int(v) for v in read_pixels(Path(case.images[0]))[subject["y"], subject["x"]])
+        pixel = tuple(int(v) for v in rgb_array(Path(case.images[0]))[subject["y"], subject["x"]])
         answer = case.metadata["option_texts"][case.target]
         assert pixel == COLOURS[answer], case.id
         assert [name for name in OBJECT_COLOURS if COLOURS[name] == pixel] == [answer]
 
 
-def test_position_answers_match_where_the_shape_is(bundled, read_pixels) -> None:
+def test_position_answers_match_where_the_shape_is(bundled) -> None:
     for case in by_kind(bundled("T.1"), "position"):
         subject = case.metadata["subject"]
-        pixels = read_pixels(Path(case.images[0]))
+        pixels = rgb_array(Path(case.images[0]))
         height, width = pixels.shape[:2]
         mask = np.all(pixels == np.array(COLOURS[subject["colour"]], dtype=np.uint8), axis=-1)
         rows, cols = np.nonzero(mask)
@@ -129,17 +130,17 @@ def test_position_answers_match_where_the_shape_is(bundled, read_pixels) -> None
         assert len(rows) > 0 and len(cols) > 0
 
 
-def test_scene_answers_match_the_background(bundled, read_pixels) -> None:
+def test_scene_answers_match_the_background(bundled) -> None:
     for case in by_kind(bundled("T.1"), "scene"):
-        corner = read_pixels(Path(case.images[0]))[0, 0]
+        corner = rgb_array(Path(case.images[0]))[0, 0]
         dark = luminance(tuple(int(v) for v in corner)) < 96
         asked_dark = "background of the image dark" in case.prompt
         assert (dark == asked_dark) == (case.target == "yes"), case.id
 
 
-def test_ocr_words_are_drawn_whole(bundled, read_pixels) -> None:
+def test_ocr_words_are_drawn_whole(bundled) -> None:
     for case in by_kind(bundled("T.1"), "ocr"):
-        pixels = read_pixels(Path(case.images[0])).astype(int)
+        pixels = rgb_array(Path(case.images[0])).astype(int)
         background = pixels[0, 0]
         changed = np.any(np.abs(pixels - background) > 0, axis=-1)
         assert changed.any()
@@ -148,7 +149,7 @@ def test_ocr_words_are_drawn_whole(bundled, read_pixels) -> None:
         assert case.metadata["subject"]["word"] == case.metadata["option_texts"][case.target]
 
 
-def test_items_without_colour_words_never_name_a_colour(read_pixels, blob_shapes) -> None:
+def test_items_without_colour_words_never_name_a_colour() -> None:
     per_kind = {"existence": 8, "count": 8, "position": 8, "scene": 4}
     items = perception_items(77, per_kind, colour_words=False)
     for item in items:

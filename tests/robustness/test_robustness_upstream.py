@@ -125,7 +125,7 @@ def test_r3_needs_the_unrelated_pictures(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"unrelated_images: missing"):
         load_r3_upstream(tmp_path)
     touch(tmp_path / "unrelated_images" / "color_1.png")
-    with pytest.raises(DataError, match="no picture whose name contains 'noise'"):
+    with pytest.raises(DataError, match="no unrelated image whose name contains 'noise'"):
         load_r3_upstream(tmp_path)
 
 

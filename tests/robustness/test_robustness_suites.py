@@ -5,18 +5,15 @@ built-in model."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from pytest_mmtrust.robustness.adversarial import r4_dataset, r5_dataset
 from pytest_mmtrust.robustness.adversarial_text import r6_dataset
 from pytest_mmtrust.robustness.artistic import r1_dataset
 from pytest_mmtrust.robustness.ood_text import r3_dataset
-from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
+from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.values import Case
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "robustness"
@@ -34,10 +31,6 @@ DATASETS = {"R.1": r1_dataset, "R.3": r3_dataset, "R.4": r4_dataset, "R.5": r5_d
 def cache(mmtrust_cache_dir: Path) -> Path:
     """The cache folder every test module shares in this session: datasets are built once."""
     return mmtrust_cache_dir
-
-
-def digest(image: Image.Image | None) -> str | None:
-    return None if image is None else hashlib.sha256(image.convert("RGB").tobytes()).hexdigest()
 
 
 def right(case: Case) -> str:
@@ -114,28 +107,14 @@ EXPECTED = {
 SIZES = {"R.1": 360, "R.3": 240, "R.4": 180, "R.5": 180, "R.6": 216}
 
 
-def test_exact_metrics_on_a_scripted_http_model(pytester: pytest.Pytester, cache: Path, tmp_path: Path) -> None:
-    by_call: dict[tuple[str, str | None], tuple[str, Case]] = {}
-    for task, dataset in DATASETS.items():
-        for case in dataset.load(None, cache / "datasets"):
-            image = Image.open(case.images[0]) if case.images else None
-            key = (case.prompt, digest(image))
-            assert key not in by_call, (task, case.key)
-            by_call[key] = (task, case)
-
-    def answer(call: ChatCall) -> str:
-        task, case = by_call[(call.text, digest(call.images[0]) if call.images else None)]
-        return policy(task, case)
-
-    report = tmp_path / "report.json"
-    args = [str(SUITES / name) for name in FILES.values()] + [
-        "--mmtrust-model=openai/scripted", "-p", "no:cacheprovider", "--mmtrust-cache-dir", str(cache),
-        "--mmtrust-no-store", "--mmtrust-json", str(report), "--mmtrust-concurrency", "16", "--mmtrust-report-only"]
-    with ScriptedOpenAIServer(answer=answer) as server:
-        result = pytester.runpytest_subprocess(*args, "--mmtrust-api-base", server.base_url)
-        assert server.call_count == sum(SIZES.values())
+def test_exact_metrics_on_a_scripted_http_model(pytester: pytest.Pytester, cache: Path) -> None:
+    cases = {task: dataset.load(None, cache / "datasets") for task, dataset in DATASETS.items()}
+    script = AnswerScript.for_cases(cases, policy)
+    run = run_suites(pytester, [SUITES / name for name in FILES.values()], cache=cache, script=script,
+                     args=["--mmtrust-concurrency", "16"])
+    assert run.calls == sum(SIZES.values())
+    result, tasks = run.result, run.tasks
     result.assert_outcomes(passed=sum(SIZES.values()))
-    tasks = {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
     assert set(tasks) == set(FILES)
     for task_id, (value, conditions, outcomes, details) in EXPECTED.items():
         task = tasks[task_id]
@@ -156,13 +135,10 @@ def test_exact_metrics_on_a_scripted_http_model(pytester: pytest.Pytester, cache
     assert tasks["R.1"]["evaluator"] == "rules:choice+rules:caption" and tasks["R.6"]["evaluator"] == "rules:label"
 
 
-def test_the_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, tmp_path: Path) -> None:
-    report = tmp_path / "tiny.json"
-    result = pytester.runpytest_subprocess(
-        *[str(SUITES / name) for name in FILES.values()], "--mmtrust-model=tiny", "-k", "0001", "-p", "no:cacheprovider",
-        "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store", "--mmtrust-json", str(report), "--mmtrust-report-only")
-    result.assert_outcomes(passed=6 + 3 * 4)
-    tasks = {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
+def test_the_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path) -> None:
+    run = run_suites(pytester, [SUITES / name for name in FILES.values()], cache=cache, args=["-k", "0001"])
+    run.result.assert_outcomes(passed=6 + 3 * 4)
+    tasks = run.tasks
     assert set(tasks) == set(FILES)
     for task in tasks.values():
         assert task["value"] is not None and task["ci"][0] <= task["value"] <= task["ci"][1], task["id"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pixel_readers import rgb_array
 
 from pytest_mmtrust.datasets.portraits import (
     AGES,
@@ -61,13 +62,13 @@ def test_both_conditions_ask_the_same_portraits_and_only_described_names_the_att
         assert "skin" not in plain[case_id].prompt and "woman" not in plain[case_id].prompt
 
 
-def test_cues_are_in_the_pixels(bundled, read_pixels) -> None:
+def test_cues_are_in_the_pixels(bundled) -> None:
     def at(pixels: np.ndarray, point: tuple[int, int]) -> tuple[int, ...]:
         return tuple(int(v) for v in pixels[point[1], point[0]])
 
     for case in bundled("F.6"):
         meta = case.metadata
-        pixels = read_pixels(Path(case.images[0]))
+        pixels = rgb_array(Path(case.images[0]))
         assert at(pixels, FACE_CENTRE) == SKIN_TONES[meta["skin_tone"]], case.id
         assert at(pixels, CROWN) == HAIR_COLOURS[meta["age"]], case.id
         background = PROFESSIONS[meta["profession"]][0]

@@ -11,7 +11,6 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.truthfulness.illusions import (
     CENTRE_DISC,
     DARK_GROUND,
@@ -25,14 +24,9 @@ from pytest_mmtrust.truthfulness.illusions import (
 from pytest_mmtrust.values import Case
 
 
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The dataset cache every test module of this session shares (generating is the slow part)."""
-    return session_cache_dir(tmp_path_factory)
-
-
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
-    return t6_dataset.load(None, shared_cache(tmp_path_factory) / "datasets")
+def cases(mmtrust_cache_dir: Path) -> list[Case]:
+    return t6_dataset.load(None, mmtrust_cache_dir / "datasets")
 
 
 def pixels(case: Case) -> np.ndarray:

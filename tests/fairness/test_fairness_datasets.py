@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from task_support import colour_at, dark_pixels, dominant_colour, load_bundled, pixels, unrelated_kind
+from pixel_readers import colour_at, dark_pixels, dominant_colour, pixels, unrelated_kind
 
 from pytest_mmtrust.datasets.base import Dataset
 from pytest_mmtrust.datasets.portraits import (
@@ -51,8 +51,8 @@ DATASETS = {d.name: d for d in (f1_dataset, f2_dataset, f3_dataset, f4_dataset, 
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Case]]:
-    return {name: load_bundled(dataset, tmp_path_factory) for name, dataset in DATASETS.items()}
+def bundled(mmtrust_cache_dir: Path) -> dict[str, list[Case]]:
+    return {name: dataset.load(None, mmtrust_cache_dir / "datasets") for name, dataset in DATASETS.items()}
 
 
 def by_id(cases: list[Case]) -> dict[str, list[Case]]:

@@ -26,7 +26,6 @@ from pytest_mmtrust.privacy.pii_query import generate_p4, p4_dataset
 from pytest_mmtrust.privacy.sensitive_vqa import generate_p2, p2_dataset
 from pytest_mmtrust.privacy.vision_leakage import PROTECTION_NOTE, generate_p5, p5_dataset
 from pytest_mmtrust.privacy.visual_recognition import P1_PROMPT, generate_p1, p1_dataset
-from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.values import Case
 
 EMAIL = re.compile(r"^[a-z]+\.[a-z]+@example\.(?:com|org|net)$")
@@ -37,14 +36,9 @@ DATASETS = {"P.1": p1_dataset, "P.2": p2_dataset, "P.3": p3_dataset, "P.4": p4_d
 GENERATORS = {"P.1": generate_p1, "P.2": generate_p2, "P.3": generate_p3, "P.4": generate_p4, "P.5": generate_p5}
 
 
-def privacy_cache(factory: pytest.TempPathFactory) -> Path:
-    """The cache every privacy test module of this session shares (one build per dataset)."""
-    return session_cache_dir(factory)
-
-
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Case]]:
-    cache = privacy_cache(tmp_path_factory)
+def cases(mmtrust_cache_dir: Path) -> dict[str, list[Case]]:
+    cache = mmtrust_cache_dir
     return {task: dataset.load(None, cache / "datasets") for task, dataset in DATASETS.items()}
 
 

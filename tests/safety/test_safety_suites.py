@@ -5,15 +5,10 @@ interval for each task)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
-from task_support import shared_cache
 
 from pytest_mmtrust.evaluators.toxicity import default_scorer
 from pytest_mmtrust.metrics import paired_difference
@@ -22,7 +17,7 @@ from pytest_mmtrust.safety.nsfw import s1_dataset
 from pytest_mmtrust.safety.optimised import s5_dataset
 from pytest_mmtrust.safety.risk import s2_dataset
 from pytest_mmtrust.safety.toxic_prompts import s3_dataset
-from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
+from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.values import Case
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "safety"
@@ -45,14 +40,9 @@ CLEAN = "The picture shows a warning band, a mosaic and a caption."
 COMPLY = "Sure. 1. Gather what you need. 2. Prepare it carefully. 3. Finish the job."
 
 
-def pixel_key(image: Image.Image) -> str:
-    array = np.asarray(image.convert("RGB"))
-    return hashlib.sha256(f"{array.shape}".encode() + array.tobytes()).hexdigest()
-
-
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_cache(tmp_path_factory)
+def cache(mmtrust_cache_dir: Path) -> Path:
+    return mmtrust_cache_dir
 
 
 @pytest.fixture(scope="module")
@@ -92,19 +82,8 @@ def scripted_answer(task: str, case: Case) -> str:
 
 
 @pytest.fixture(scope="module")
-def script(cases: dict[str, list[Case]]) -> dict[tuple[str, str | None], tuple[str, str, Case]]:
-    """(prompt, picture digest or None) -> (answer, task, case)."""
-    table: dict[tuple[str, str | None], tuple[str, str, Case]] = {}
-    for task, task_cases in cases.items():
-        for case in task_cases:
-            digest = None
-            if case.images:
-                with Image.open(case.images[0]) as image:
-                    digest = pixel_key(image)
-            key = (case.prompt, digest)
-            assert key not in table, f"two cases look alike to the scripted model: {task} {case.key}"
-            table[key] = (scripted_answer(task, case), task, case)
-    return table
+def script(cases: dict[str, list[Case]]) -> AnswerScript:
+    return AnswerScript.for_cases(cases, scripted_answer)
 
 
 def toxicity(text: str) -> float:
@@ -115,31 +94,14 @@ def mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path, script) -> None:
+def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path,
+                                                              script: AnswerScript) -> None:
     assert toxicity(TOXIC) >= 0.5 and toxicity(TOXIC_REPLY) >= 0.5
     assert toxicity(REFUSAL) == toxicity(CLEAN) == toxicity(COMPLY) == 0.0
-    unknown: list[str] = []
-
-    def answer(call: ChatCall) -> str:
-        digest = pixel_key(call.images[0]) if len(call.images) == 1 else None
-        entry = script.get((call.text, digest))
-        if entry is None:
-            unknown.append(call.text[:60])
-            return "?"
-        return entry[0]
-
-    report = pytester.path / "report.json"
-    with ScriptedOpenAIServer(answer=answer) as server:
-        result = pytester.runpytest_subprocess(
-            *SUITE_FILES, "--mmtrust-model=openai/scripted", "--mmtrust-api-base", server.base_url,
-            "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store", "--mmtrust-json", str(report),
-            "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-        )
-        calls = server.call_count
-    assert unknown == []
+    run = run_suites(pytester, SUITE_FILES, cache=cache, script=script, args=["-q"])
+    result, calls, tasks = run.result, run.calls, run.tasks
     result.assert_outcomes(passed=len(script))
     assert calls == len(script)
-    tasks = {task["id"]: task for task in json.loads(report.read_text())["tasks"]}
     assert sorted(tasks) == ["S.1", "S.2", "S.3", "S.5", "S.6"]
     for task in tasks.values():
         assert task["n"] == task["n_expected"] and task["ci"][0] <= task["value"] <= task["ci"][1]
@@ -193,14 +155,9 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
 
 
 def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, cases) -> None:
-    report = pytester.path / "tiny.json"
-    result = pytester.runpytest_subprocess(
-        *SUITE_FILES, "--mmtrust-model=tiny", "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store",
-        "--mmtrust-json", str(report), "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-        "-k", "0001 or 0002",
-    )
-    result.assert_outcomes(passed=18)
-    tasks = {task["id"]: task for task in json.loads(report.read_text())["tasks"]}
+    run = run_suites(pytester, SUITE_FILES, cache=cache, args=["-q", "-k", "0001 or 0002"])
+    run.result.assert_outcomes(passed=18)
+    tasks = run.tasks
     assert sorted(tasks) == ["S.1", "S.2", "S.3", "S.5", "S.6"]
     for task in tasks.values():
         assert task["value"] is not None and 0.0 <= task["value"] <= 1.0

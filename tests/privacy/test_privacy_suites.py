@@ -4,9 +4,6 @@ per outcome from the JSON report), and on the built-in ``tiny`` model."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,21 +16,12 @@ from pytest_mmtrust.privacy.pii_query import p4_dataset
 from pytest_mmtrust.privacy.sensitive_vqa import p2_dataset
 from pytest_mmtrust.privacy.vision_leakage import p5_dataset
 from pytest_mmtrust.privacy.visual_recognition import p1_dataset
-from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
+from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.values import Case
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "privacy"
 SUITE_FILES = sorted(str(p) for p in SUITES.glob("test_p[1-5]_*.py"))
 DATASETS = {"P.1": p1_dataset, "P.2": p2_dataset, "P.3": p3_dataset, "P.4": p4_dataset, "P.5": p5_dataset}
-
-
-def image_key(data_url: str) -> str:
-    return hashlib.sha256(data_url.encode("ascii")).hexdigest()
-
-
-def file_key(path: str) -> str:
-    """PNG files travel as their own bytes in a data URL."""
-    return image_key("data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii"))
 
 
 @pytest.fixture(scope="module")
@@ -130,37 +118,9 @@ SCRIPTS = {"P.1": p1_answer, "P.2": p2_answer, "P.3": p3_answer, "P.4": p4_answe
 
 
 @pytest.fixture(scope="module")
-def script(cases: dict[str, list[Case]]) -> dict[tuple[str, str], tuple[str, str, str, Case]]:
-    """(prompt, picture digest or "") → (answer, expected outcome, task, case)."""
-    table = {}
-    for task, task_cases in cases.items():
-        for case in task_cases:
-            key = (case.prompt, file_key(case.images[0]) if case.images else "")
-            assert key not in table, f"two cases look alike to the scripted model: {task} {case.key}"
-            table[key] = (*SCRIPTS[task](case), task, case)
-    return table
-
-
-def run_scripted(pytester: pytest.Pytester, cache: Path, script: dict) -> tuple[Any, dict[str, Any]]:
-    unknown: list[str] = []
-
-    def answer(call: ChatCall) -> str:
-        key = (call.text, image_key(call.image_urls[0]) if call.image_urls else "")
-        entry = script.get(key) if len(call.image_urls) <= 1 else None
-        if entry is None:
-            unknown.append(call.text[:60])
-            return "?"
-        return entry[0]
-
-    report = pytester.path / "report.json"
-    with ScriptedOpenAIServer(answer=answer) as server:
-        result = pytester.runpytest_subprocess(
-            *SUITE_FILES, "--mmtrust-model=openai/scripted", "--mmtrust-api-base", server.base_url,
-            "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store", "--mmtrust-json", str(report),
-            "--mmtrust-report-only", "-p", "no:cacheprovider", "-v",
-        )
-    assert unknown == []
-    return result, {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
+def script(cases: dict[str, list[Case]]) -> AnswerScript:
+    """Each case's answer and the outcome it must get."""
+    return AnswerScript.for_cases(cases, lambda task, case: SCRIPTS[task](case))
 
 
 def condition(task: dict[str, Any], name: str) -> dict[str, Any]:
@@ -168,8 +128,10 @@ def condition(task: dict[str, Any], name: str) -> dict[str, Any]:
     return entry
 
 
-def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path, script) -> None:
-    result, tasks = run_scripted(pytester, cache, script)
+def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path,
+                                                              script: AnswerScript) -> None:
+    run = run_suites(pytester, SUITE_FILES, cache=cache, script=script, args=["-v"])
+    result, tasks = run.result, run.tasks
     result.assert_outcomes(passed=len(script))
     # verbose lines carry each item's outcome word (the first item of a task shares its line
     # with the answering progress, so later ones are checked)
@@ -182,8 +144,8 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
         result.stdout.fnmatch_lines([line])
     assert sorted(tasks) == ["P.1", "P.2", "P.3", "P.4", "P.5"]
     expected: dict[str, Counter] = {}
-    for _answer, outcome, task, _case in script.values():
-        expected.setdefault(task, Counter())[outcome] += 1
+    for entry in script:
+        expected.setdefault(entry.task, Counter())[entry.outcome] += 1
     for task_id, outcomes in expected.items():
         assert tasks[task_id]["outcomes"] == dict(outcomes), task_id
         assert tasks[task_id]["n_expected"] == sum(outcomes.values())
@@ -206,7 +168,7 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
     # P.3: Pearson r of the scripted ratings against the references, overall and per condition;
     # the 12 answers with no rating count as the neutral rating 0 (unscorable, reported)
     p3 = tasks["P.3"]
-    rated = [(p3_rating(c), float(c.target), c.condition) for *_, task, c in script.values() if task == "P.3"]
+    rated = [(p3_rating(e.case), float(e.case.target), e.case.condition) for e in script if e.task == "P.3"]
     used = [(0.0 if r is None else r, t, cond) for r, t, cond in rated]
     assert (p3["metric"], p3["n"], p3["n_expected"]) == ("pearson_r", 180, 180)
     assert p3["unscorable"]["count"] == 12 and p3["unscorable"]["outcomes"] == {"UNRATED": 12}
@@ -234,15 +196,10 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
 
 
 def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, cases) -> None:
-    report = pytester.path / "tiny.json"
-    result = pytester.runpytest_subprocess(
-        *SUITE_FILES, "--mmtrust-model=tiny", "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store",
-        "--mmtrust-json", str(report), "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-        "-k", "0001 or 0002 or 0003 or 0004",
-    )
+    run = run_suites(pytester, SUITE_FILES, cache=cache, args=["-q", "-k", "0001 or 0002 or 0003 or 0004"])
     # P.1, P.2, P.4: 4 cases each; P.3: 4 scenarios x 3 conditions; P.5: 4 documents x 2 conditions
-    result.assert_outcomes(passed=4 * 3 + 12 + 8)
-    tasks = {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
+    run.result.assert_outcomes(passed=4 * 3 + 12 + 8)
+    tasks = run.tasks
     assert sorted(tasks) == ["P.1", "P.2", "P.3", "P.4", "P.5"]
     for task_id in ("P.1", "P.2", "P.4", "P.5"):
         task = tasks[task_id]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import pytest
-from task_support import dominant_colour, load_bundled, pixels, unrelated_kind
+from pixel_readers import dominant_colour, pixels, unrelated_kind
 
 from pytest_mmtrust.datasets.conditions import CONDITIONS
 from pytest_mmtrust.safety.cross_modal import JAILBREAK_TEMPLATES, generate_s6, load_s6_upstream, s6_dataset
@@ -16,8 +17,8 @@ from pytest_mmtrust.values import Case
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
-    return load_bundled(s6_dataset, tmp_path_factory)
+def cases(bundled: Callable[[str], list[Case]]) -> list[Case]:
+    return bundled("S.6")
 
 
 def test_generation_is_byte_identical(tmp_path: Path, cases: list[Case]) -> None:

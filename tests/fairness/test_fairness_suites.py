@@ -4,19 +4,15 @@ task and per image condition; and on the built-in ``tiny`` model (a value and an
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from task_support import load_bundled, shared_cache
 
 from pytest_mmtrust.fairness.preferences import f5_dataset, f7_dataset
 from pytest_mmtrust.fairness.stereotypes import f1_dataset, f2_dataset, f3_dataset, f4_dataset
-from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
+from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.values import Case
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "fairness"
@@ -35,23 +31,15 @@ LABEL_WORDS = {
 }
 
 
-def image_key(data_url: str) -> str:
-    return hashlib.sha256(data_url.encode("ascii")).hexdigest()
-
-
-def file_key(path: str) -> str:
-    return image_key("data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii"))
+@pytest.fixture(scope="module")
+def cache(mmtrust_cache_dir: Path) -> Path:
+    return mmtrust_cache_dir
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_cache(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Case]]:
+def cases(cache: Path) -> dict[str, list[Case]]:
     """The bundled cases, materialised into the cache the suite runs use."""
-    return {dataset.name: load_bundled(dataset, tmp_path_factory) for dataset in DATASETS}
+    return {dataset.name: dataset.load(None, cache / "datasets") for dataset in DATASETS}
 
 
 # --- the scripted model: each case's answer and the outcome it must get, decided up front --------
@@ -121,44 +109,23 @@ SCRIPTS = {"F.1": f1_answer, "F.2": f2_answer, "F.3": f3_answer, "F.4": f4_answe
 
 
 @pytest.fixture(scope="module")
-def script(cases: dict[str, list[Case]]) -> dict[tuple[str, str | None], tuple[str, str, str, str | None]]:
-    """(prompt, picture digest or None) → (answer, expected outcome, task, condition)."""
-    table: dict[tuple[str, str | None], tuple[str, str, str, str | None]] = {}
-    for task, task_cases in cases.items():
-        for case in task_cases:
-            key = (case.prompt, file_key(case.images[0]) if case.images else None)
-            assert key not in table, f"two cases look alike to the scripted model: {task} {case.key}"
-            table[key] = (*SCRIPTS[task](int(case.id), case), task, case.condition)
-    return table
+def script(cases: dict[str, list[Case]]) -> AnswerScript:
+    """Each case's answer and the outcome it must get."""
+    return AnswerScript.for_cases(cases, lambda task, case: SCRIPTS[task](int(case.id), case))
 
 
-def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path, script) -> None:
-    unknown: list[str] = []
-
-    def answer(call: ChatCall) -> str:
-        key = (call.text, image_key(call.image_urls[0]) if call.image_urls else None)
-        entry = script.get(key) if len(call.image_urls) <= 1 else None
-        if entry is None:
-            unknown.append(call.text[:60])
-            return "?"
-        return entry[0]
-
+def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path,
+                                                              script: AnswerScript) -> None:
     expected: dict[str, Counter[str]] = {}
     per_condition: dict[tuple[str, str], list[bool]] = {}
-    for _answer, outcome, task, condition in script.values():
+    for entry in script:
+        task, outcome, condition = entry.task, entry.outcome, entry.case.condition
         expected.setdefault(task, Counter())[outcome] += 1
         if condition is not None:
             per_condition.setdefault((task, condition), []).append(outcome in COUNTED[task])
-    report = pytester.path / "report.json"
-    with ScriptedOpenAIServer(answer=answer) as server:
-        result = pytester.runpytest_subprocess(
-            *SUITE_FILES, "--mmtrust-model=openai/scripted", "--mmtrust-api-base", server.base_url,
-            "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store", "--mmtrust-json", str(report),
-            "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-        )
-    assert unknown == []
+    run = run_suites(pytester, SUITE_FILES, cache=cache, script=script, args=["-q"])
+    result, tasks = run.result, run.tasks
     result.assert_outcomes(passed=len(script))
-    tasks = {task["id"]: task for task in json.loads(report.read_text())["tasks"]}
     assert sorted(tasks) == ["F.1", "F.2", "F.3", "F.4", "F.5", "F.7"]
     for task_id, outcomes in expected.items():
         task = tasks[task_id]
@@ -212,12 +179,8 @@ def verbose_statuses(lines: list[str]) -> dict[str, str]:
 
 
 def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, cases) -> None:
-    report = pytester.path / "tiny.json"
-    result = pytester.runpytest_subprocess(
-        *SUITE_FILES, "--mmtrust-model=tiny", "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store",
-        "--mmtrust-json", str(report), "--mmtrust-report-only", "-p", "no:cacheprovider", "-v",
-        "-k", "0001",
-    )
+    run = run_suites(pytester, SUITE_FILES, cache=cache, args=["-v", "-k", "0001"])
+    result = run.result
     result.assert_outcomes(passed=1 + 3 + 3 + 3 + 1 + 3)
     # verbose output names each item's outcome (what the answer was, not a verdict on the test)
     words = {"F.1": "STEREOTYPED|NEUTRAL|REFUSED|EMPTY", "F.2": "AGREED|DISAGREED|REFUSED|UNCLEAR|EMPTY",
@@ -227,7 +190,7 @@ def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, ca
     assert len(statuses) == 14
     for key, status in statuses.items():
         assert re.fullmatch(words[key.split("/")[0]], status), (key, status)
-    tasks = json.loads(report.read_text())["tasks"]
+    tasks = run.report["tasks"]
     assert sorted(t["id"] for t in tasks) == ["F.1", "F.2", "F.3", "F.4", "F.5", "F.7"]
     for task in tasks:
         assert task["value"] is not None and 0.0 <= task["value"] <= 1.0

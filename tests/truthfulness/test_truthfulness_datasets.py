@@ -10,7 +10,6 @@ import pytest
 
 from pytest_mmtrust.datasets.base import Dataset
 from pytest_mmtrust.evaluators.answer import AnswerEvaluator
-from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.truthfulness.cognitive import t2_dataset
 from pytest_mmtrust.truthfulness.enhanced import t3_dataset
@@ -23,14 +22,9 @@ from pytest_mmtrust.values import Case
 DATASETS: dict[str, Dataset] = {d.name: d for d in (t2_dataset, t3_dataset, t4_dataset, t5_dataset, t6_dataset, t7_dataset)}
 
 
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The dataset cache every test module of this session shares (generating is the slow part)."""
-    return session_cache_dir(tmp_path_factory)
-
-
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Case]]:
-    cache = shared_cache(tmp_path_factory) / "datasets"
+def loaded(mmtrust_cache_dir: Path) -> dict[str, list[Case]]:
+    cache = mmtrust_cache_dir / "datasets"
     return {name: dataset.load(None, cache) for name, dataset in DATASETS.items()}
 
 
@@ -115,7 +109,7 @@ def test_t3_pairs_every_item_in_both_conditions(loaded) -> None:
 
 
 def test_t7_asks_every_item_without_image_misleading_and_unrelated(loaded) -> None:
-    from task_support import pixels, unrelated_kind
+    from pixel_readers import pixels, unrelated_kind
 
     by_id: dict[str, dict[str, Case]] = {}
     for case in loaded["T.7"]:

@@ -1,7 +1,8 @@
-"""Helpers shared by the task tests: one dataset cache, and pixel readers.
+"""Readers of generated pictures, shared by the dataset tests of every family.
 
-The pixel readers look at statistics of the pixels, not at the code that drew them, so a
-generator is checked by something independent of it.
+They look at statistics of the pixels, not at the code that drew them, so a generator is
+checked by something independent of it: colours, ink, bands of text, and the names of drawn
+outlines from how much of their bounding box they fill.
 """
 
 from __future__ import annotations
@@ -9,26 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
-
-from pytest_mmtrust.datasets.base import Dataset
-from pytest_mmtrust.values import Case
-from pytest_mmtrust.testing.cache import session_cache_dir
+from scipy import ndimage
 
 
-def shared_cache(factory: pytest.TempPathFactory) -> Path:
-    """One cache folder per test session (per xdist worker): each dataset is generated once."""
-    return session_cache_dir(factory)
-
-
-def load_bundled(dataset: Dataset, factory: pytest.TempPathFactory) -> list[Case]:
-    return dataset.load(None, shared_cache(factory) / "datasets")
+def rgb_array(path: str | Path) -> np.ndarray:
+    """An image file as a (height, width, 3) uint8 array."""
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
 
 
 def pixels(path: str | Path) -> np.ndarray:
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGB")).astype(np.int16)
+    """An image file as a (height, width, 3) int16 array: differences of pixels do not wrap."""
+    return rgb_array(path).astype(np.int16)
 
 
 def colour_at(array: np.ndarray, x: int, y: int) -> tuple[int, int, int]:
@@ -85,7 +79,25 @@ def dark_pixels(array: np.ndarray, box: tuple[int, int, int, int], threshold: in
     return int((region.max(axis=2) < threshold).sum())
 
 
-def write_image(path: Path, colour: tuple[int, int, int] = (10, 20, 30)) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", (8, 8), colour).save(path)
-    return path
+def outline_name(area: int, width: int, height: int) -> str:
+    """Name a drawn outline from how much of its bounding box it fills, and its aspect."""
+    fill = area / float(width * height)
+    if fill > 0.9:
+        return "square"
+    if fill > 0.65:
+        return "circle"
+    if fill > 0.44:
+        return "triangle" if width / height > 0.95 else "diamond"
+    return "star"
+
+
+def classify(mask: np.ndarray) -> str:
+    """Name the shape of one connected blob (see :func:`outline_name`)."""
+    rows, cols = np.nonzero(mask)
+    return outline_name(int(mask.sum()), int(cols.max() - cols.min() + 1), int(rows.max() - rows.min() + 1))
+
+
+def blob_shapes(mask: np.ndarray) -> list[str]:
+    """The shape names of the connected blobs of a boolean mask."""
+    labels, count = ndimage.label(mask)
+    return [classify(labels == k) for k in range(1, count + 1)]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pytest
-from task_support import load_bundled, pixels
+from pixel_readers import pixels
 
 from pytest_mmtrust.evaluators import ChoiceEvaluator
 from pytest_mmtrust.evaluators.judge import build_judge_request
@@ -25,8 +26,8 @@ from pytest_mmtrust.values import Case
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
-    return load_bundled(s2_dataset, tmp_path_factory)
+def cases(bundled: Callable[[str], list[Case]]) -> list[Case]:
+    return bundled("S.2")
 
 
 def test_generation_is_byte_identical(tmp_path: Path, cases: list[Case]) -> None:

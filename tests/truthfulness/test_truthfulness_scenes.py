@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from pixel_readers import outline_name
 from scipy import ndimage
 
 from pytest_mmtrust.datasets.draw import COLOURS
-from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.truthfulness.cognitive import ORDINALS, RELATION_PHRASES, t2_dataset
 from pytest_mmtrust.truthfulness.enhanced import ENHANCED_INSTRUCTION, t3_dataset
 from pytest_mmtrust.truthfulness.false_premise import NUMBER_WORDS, t5_dataset
@@ -24,14 +24,9 @@ from pytest_mmtrust.values import Case
 SIZE = 336
 
 
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The dataset cache every test module of this session shares (generating is the slow part)."""
-    return session_cache_dir(tmp_path_factory)
-
-
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Case]]:
-    cache = shared_cache(tmp_path_factory) / "datasets"
+def cases(mmtrust_cache_dir: Path) -> dict[str, list[Case]]:
+    cache = mmtrust_cache_dir / "datasets"
     return {d.name: d.load(None, cache) for d in (t2_dataset, t3_dataset, t5_dataset)}
 
 
@@ -53,15 +48,7 @@ class Blob:
     @property
     def shape(self) -> str:
         """The outline's name from how much of its bounding box it fills, and its aspect."""
-        width, height = self.right - self.left + 1, self.bottom - self.top + 1
-        fill = self.area / float(width * height)
-        if fill > 0.9:
-            return "square"
-        if fill > 0.65:
-            return "circle"
-        if fill > 0.44:
-            return "triangle" if width / height > 0.95 else "diamond"
-        return "star"
+        return outline_name(self.area, self.right - self.left + 1, self.bottom - self.top + 1)
 
 
 @lru_cache(maxsize=8)

@@ -22,7 +22,6 @@ from pytest_mmtrust.robustness.label import LabelEvaluator
 from pytest_mmtrust.robustness.ood_text import STYLE_TEMPLATES, r3_dataset
 from pytest_mmtrust.robustness.perturb import DISTRACTORS, LOOKALIKES, SYNONYMS, distract, render, typo
 from pytest_mmtrust.robustness.pictures import ITEM_ICONS
-from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.values import Case
 
 #: Words a reader takes as praise or complaint, written for this test (not read from the generator).
@@ -54,8 +53,8 @@ def polarity_words(text: str) -> tuple[set[str], set[str]]:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Case]]:
-    cache = session_cache_dir(tmp_path_factory) / "datasets"  # shared with the suite tests
+def loaded(mmtrust_cache_dir: Path) -> dict[str, list[Case]]:
+    cache = mmtrust_cache_dir / "datasets"  # shared with the suite tests
     return {"R.3": r3_dataset.load(None, cache), "R.6": r6_dataset.load(None, cache)}
 
 

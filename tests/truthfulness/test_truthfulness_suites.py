@@ -4,16 +4,12 @@ and on the built-in ``tiny`` model (a value and an interval for each task)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from pytest_mmtrust.testing.cache import session_cache_dir
-from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
+from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.truthfulness.cognitive import t2_dataset
 from pytest_mmtrust.truthfulness.enhanced import t3_dataset
@@ -28,23 +24,10 @@ DATASETS = (t2_dataset, t3_dataset, t4_dataset, t5_dataset, t6_dataset, t7_datas
 LETTERS = ("A", "B", "C", "D")
 
 
-def image_key(data_url: str) -> str:
-    """What identifies a picture on the wire: PNG files travel as their own bytes in a data URL."""
-    return hashlib.sha256(data_url.encode("ascii")).hexdigest()
-
-
-def file_key(path: str) -> str:
-    return image_key("data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii"))
-
-
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The dataset cache every truthfulness test module of this session shares (generating is the slow part)."""
-    return session_cache_dir(tmp_path_factory)
-
-
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_cache(tmp_path_factory)
+def cache(mmtrust_cache_dir: Path) -> Path:
+    """The dataset cache every test module of this session shares (generating is the slow part)."""
+    return mmtrust_cache_dir
 
 
 @pytest.fixture(scope="module")
@@ -109,47 +92,26 @@ def scripted_answer(task: str, case: Case) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def script(cases: dict[str, list[Case]]) -> dict[tuple[str, str], tuple[str, str, str, str | None]]:
-    """(prompt, picture digest) → (answer, expected outcome, task, condition)."""
-    table = {}
-    for task, task_cases in cases.items():
-        for case in task_cases:
-            key = (case.prompt, file_key(case.images[0]) if case.images else None)
-            assert key not in table, f"two cases look alike to the scripted model: {task} {case.key}"
-            table[key] = (*scripted_answer(task, case), task, case.condition)
-    return table
+def script(cases: dict[str, list[Case]]) -> AnswerScript:
+    """Each case's answer and the outcome it must get."""
+    return AnswerScript.for_cases(cases, scripted_answer)
 
 
-def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path, script) -> None:
-    unknown: list[str] = []
-
-    def answer(call: ChatCall) -> str:
-        picture = image_key(call.image_urls[0]) if call.image_urls else None
-        entry = script.get((call.text, picture)) if len(call.image_urls) <= 1 else None
-        if entry is None:
-            unknown.append(call.text[:60])
-            return "?"
-        return entry[0]
-
+def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path,
+                                                              script: AnswerScript) -> None:
     expected: dict[str, Counter] = {}
     headline: dict[str, Counter] = {}  # T.7's headline is its "misleading" condition alone
     per_condition: dict[tuple[str, str], list[int]] = {}
-    for _answer, outcome, task, condition in script.values():
+    for entry in script:
+        task, outcome, condition = entry.task, entry.outcome, entry.case.condition
         expected.setdefault(task, Counter())[outcome] += 1
         if task != "T.7" or condition == "misleading":
             headline.setdefault(task, Counter())[outcome] += 1
         if condition is not None:
             per_condition.setdefault((task, condition), []).append(outcome == "CORRECT")
-    report = pytester.path / "report.json"
-    with ScriptedOpenAIServer(answer=answer) as server:
-        result = pytester.runpytest_subprocess(
-            *SUITE_FILES, "--mmtrust-model=openai/scripted", "--mmtrust-api-base", server.base_url,
-            "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store", "--mmtrust-json", str(report),
-            "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-        )
-    assert unknown == []
+    run = run_suites(pytester, SUITE_FILES, cache=cache, script=script, args=["-q"])
+    result, tasks = run.result, run.tasks
     result.assert_outcomes(passed=len(script))
-    tasks = {task["id"]: task for task in json.loads(report.read_text())["tasks"]}
     assert sorted(tasks) == ["T.2", "T.3", "T.4", "T.5", "T.6", "T.7"]
     for task_id, outcomes in expected.items():
         task = tasks[task_id]
@@ -179,11 +141,8 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
 def test_verbose_output_names_each_outcome(pytester: pytest.Pytester, cache: Path, cases) -> None:
     pytester.makepyfile(truthmodels="def answer(request):\n    return 'There is no star in the image.'\n")
     pytester.syspathinsert()
-    result = pytester.runpytest_subprocess(
-        str(SUITES / "test_t5_text_misleading.py"), "--mmtrust-model=py:truthmodels:answer", "-v",
-        "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store", "--mmtrust-report-only", "-p", "no:cacheprovider",
-        "-k", "0001 or 0002 or 0003 or 0004 or 0005 or 0006",
-    )
+    result = run_suites(pytester, [SUITES / "test_t5_text_misleading.py"], cache=cache, model="py:truthmodels:answer",
+                        args=["-v", "-k", "0001 or 0002 or 0003 or 0004 or 0005 or 0006"]).result
     result.assert_outcomes(passed=6)
     # (the first item's line is split by the progress report of the answering phase: skip it)
     for case in cases["T.5"][1:6]:
@@ -193,14 +152,9 @@ def test_verbose_output_names_each_outcome(pytester: pytest.Pytester, cache: Pat
 
 
 def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, cases) -> None:
-    report = pytester.path / "tiny.json"
-    result = pytester.runpytest_subprocess(
-        *SUITE_FILES, "--mmtrust-model=tiny", "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store",
-        "--mmtrust-json", str(report), "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-        "-k", "0001 or 0002",
-    )
-    result.assert_outcomes(passed=18)  # T.7 asks each item in three conditions
-    tasks = json.loads(report.read_text())["tasks"]
+    run = run_suites(pytester, SUITE_FILES, cache=cache, args=["-q", "-k", "0001 or 0002"])
+    run.result.assert_outcomes(passed=18)  # T.7 asks each item in three conditions
+    tasks = run.report["tasks"]
     assert sorted(t["id"] for t in tasks) == ["T.2", "T.3", "T.4", "T.5", "T.6", "T.7"]
     for task in tasks:
         assert task["value"] is not None and 0.0 <= task["value"] <= 1.0

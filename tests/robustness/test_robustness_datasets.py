@@ -24,14 +24,13 @@ from pytest_mmtrust.robustness.artistic import R1_CONDITIONS, R1_SEED, r1_datase
 from pytest_mmtrust.robustness.attack import load_surrogate, similarities
 from pytest_mmtrust.robustness.caption import CaptionEvaluator
 from pytest_mmtrust.robustness.styles import STYLES
-from pytest_mmtrust.testing.cache import session_cache_dir
 from pytest_mmtrust.values import Case
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The datasets cache the other robustness test modules share in this session (built once)."""
-    return session_cache_dir(tmp_path_factory) / "datasets"
+def cache(mmtrust_cache_dir: Path) -> Path:
+    """The datasets cache every test module shares in this session (built once)."""
+    return mmtrust_cache_dir / "datasets"
 
 
 @pytest.fixture(scope="module")
