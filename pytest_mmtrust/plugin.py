@@ -30,6 +30,7 @@ from .controller import RunController
 from .errors import MMTrustError, ModelError, RunStopped
 from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline
+from .markers import item_markers, run_markers, task_markers
 from .metrics import Metric
 from .models import parse_model_spec
 from .records import records_from_properties
@@ -40,7 +41,7 @@ from .report.progress import Progress
 from .reuse import new_run_id
 from .safe_text import for_terminal
 from .session import EvaluationSession, ItemError, ItemResult
-from .task import ASPECTS, Task, task_of
+from .task import Task, task_of
 from .task_selection import could_select
 from .values import Case
 
@@ -66,9 +67,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "mmtrust: a pytest-mmtrust benchmark item")
-    for aspect in ASPECTS:
-        config.addinivalue_line("markers", f"mmtrust_{aspect}: pytest-mmtrust items of the {aspect} aspect")
+    for name, description in run_markers():
+        config.addinivalue_line("markers", f"{name}: {description}")
     cli = {o.name: config.getoption("mmtrust_" + o.name.replace("-", "_")) for o in OPTIONS}
     pyproject = config.rootpath / "pyproject.toml"
     refresh()  # the secrets this run knows (pytest_mmtrust.redaction), blanked from all it writes
@@ -354,11 +354,9 @@ class MMTrustPlugin:
 
     def _task_marks(self, task: Task) -> list[Any]:
         """The markers every item of ``task`` carries (registered, so ``--strict-markers`` accepts them)."""
-        self.config.addinivalue_line("markers", f"{task.marker}: pytest-mmtrust task {task.id}: {task.name}")
-        for tag in task.tags:
-            self.config.addinivalue_line("markers", f"mmtrust_{tag}: pytest-mmtrust items tagged {tag}")
-        marks = [pytest.mark.mmtrust, getattr(pytest.mark, f"mmtrust_{task.aspect}"), getattr(pytest.mark, task.marker)]
-        return marks + [getattr(pytest.mark, f"mmtrust_{tag}") for tag in task.tags]
+        for name, description in task_markers(task):
+            self.config.addinivalue_line("markers", f"{name}: {description}")
+        return [getattr(pytest.mark, name) for name in item_markers(task)]
 
     def _could_be_selected(self, metafunc: pytest.Metafunc, task: Task, marks: list[Any]) -> bool:
         """Whether ``-m``/``-k`` can select any item of the task (see :mod:`pytest_mmtrust.task_selection`)."""
