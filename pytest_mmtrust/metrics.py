@@ -147,7 +147,7 @@ class Metric:
         return KINDS[self.kind](records, self.params)
 
     def to_json(self) -> dict[str, Any]:
-        """The spec as JSON-able data: what workers send the controller and baselines keep."""
+        """The spec as JSON-able data: what workers send the controller in the task's description."""
         return {"name": self.name, "direction": self.direction, "kind": self.kind, "params": dict(self.params)}
 
     @classmethod
