@@ -47,10 +47,16 @@ class Page:
     def __init__(self, sections: Sequence[Section] = SECTIONS) -> None:
         self.sections = tuple(sections)
         self.anchors: dict[int, str] = {}
+        #: Constants by name: the value and the anchor of their table (strings have no identity).
+        self.constants: dict[str, tuple[Any, str]] = {}
         for section in self.sections:
             for entry in section.entries:
                 if isinstance(entry, str) and ":" in entry:
                     self.anchors[id(inspection.load(entry))] = "#" + anchor(entry.split(":")[1])
+                elif isinstance(entry, Constants) and entry.title:
+                    module = importlib.import_module(entry.module)
+                    for name in entry.names:
+                        self.constants[name] = (getattr(module, name), "#" + anchor(entry.title))
         self.problems: list[str] = []
 
     def render(self) -> str:
@@ -206,6 +212,7 @@ class Page:
             for candidate in (found, inspection.owner_of(found)):
                 if candidate is not None and id(candidate) in self.anchors:
                     return self.anchors[id(candidate)]
-            return None
+            constant = self.constants.get(target.rsplit(".", 1)[-1])
+            return constant[1] if constant is not None and constant[0] is found else None
 
         return link
