@@ -11,8 +11,8 @@ too, so this converts exactly that part and nothing more (no Sphinx, no docutils
   ``python`` when the block parses as Python);
 * bullet lists (``*`` or ``-``) with indented continuation lines → Markdown lists;
 * definition lists (a line, then an indented description) → a list of ``term — description``;
-* simple tables (columns under ``====  ====`` rules; a row whose first cell is empty continues
-  the row above) → Markdown tables.
+* simple tables (columns under ``====  ====`` rules, closed by a third rule; a row whose
+  first cell is empty continues the row above) → Markdown tables.
 
 Everything else is prose: ``<`` outside code becomes ``&lt;`` so a placeholder such as
 ``<group>`` is not swallowed as HTML, and ``|`` in table cells is escaped.
@@ -50,7 +50,9 @@ def to_markdown(docstring: str, link: Linker | None = None) -> str:
             out.append("")
             i += 1
         elif _TABLE_RULE.match(line):
-            i = _table(lines, i, out, link)
+            # a table has two more rules (under its header, at its end); a stray rule is dropped
+            closed = sum(1 for later in lines[i + 1:] if _TABLE_RULE.match(later)) >= 2
+            i = _table(lines, i, out, link) if closed else i + 1
         elif _is_term(lines, i):
             i = _definition(lines, i, out, link)
         else:
@@ -192,6 +194,8 @@ def _table(lines: list[str], i: int, out: list[str], link: Linker | None) -> int
             rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells)]
         else:
             rows.append(cells)
+    if not rows:
+        return i  # rules with nothing between them: nothing to show
     header, body = rows[0], rows[1:]  # header rows were merged into one above
     rendered = [" | ".join(_cell(c, link) for c in header)]
     rendered.append(" | ".join("---" for _ in spans))

@@ -129,3 +129,18 @@ def test_plain_prose_passes_through(text: str) -> None:
     if any(line.startswith((" ", "-")) or line.rstrip().endswith("::") or not line.strip() for line in lines):
         return  # indentation, list markers and blank lines have meaning; plain prose has none
     assert to_markdown(text) == text.rstrip()
+
+
+DOCSTRING_LINES = st.sampled_from([
+    "", "====  ====", "==  ===  =", "  x", "    y::", "``a``", "text::", "* item", "- it", "    indented", "a",
+    ":class:`~a.b`", "``x", "term", "  ==  ==", "ab  cd", "| pipe |",
+])
+
+
+@given(st.lists(DOCSTRING_LINES, max_size=12))
+def test_any_mix_of_the_constructs_converts_without_raising(lines: list[str]) -> None:
+    assert isinstance(to_markdown("\n".join(lines), lambda target: None), str)
+
+
+def test_a_table_rule_with_no_rows_is_dropped() -> None:
+    assert to_markdown("Before.\n\n====  ====\n\nAfter.") == "Before.\n\nAfter."
