@@ -17,7 +17,13 @@ class ConfigError(MMTrustError):
 
 
 class DataError(MMTrustError):
-    """A missing or malformed dataset file, line or image."""
+    """A missing or malformed dataset file, line or image.
+
+    Raise it, naming the file and line (``cases.jsonl:12: missing field 'id'``), from a dataset's
+    ``generate`` or ``upstream`` reader — the plugin then fails that task's collection with the
+    one line and runs the other tasks — or from an evaluator for a case it cannot score (a
+    missing target), which errors that item.
+    """
 
 
 class ModelError(MMTrustError):

@@ -2,26 +2,9 @@
 
 A :class:`Metric` is a *declarative* spec (a kind name plus JSON-able parameters), not a
 function, because the controller computes metrics under pytest-xdist without ever importing the
-suite modules the workers ran. The kinds (every interval and test is documented, with its
-assumptions, in ``docs/statistics.md``):
-
-==============  ==========================================  ===========================
-kind            value                                        interval
-==============  ==========================================  ===========================
-``proportion``  share of scored items with value ≥ 0.5       Wilson score interval
-                (with epochs: mean of per-case shares)       (with epochs: BCa bootstrap
-                                                             over cases)
-``mean``        mean of the item values (``scale``,          BCa bootstrap over cases
-                ``clip_low``, ``clip_high`` applied first)   (fixed seed)
-``chi_square``  smallest p-value of the group × answer        percentile bootstrap over
-                independence tests (one per group key):      cases (fixed seed)
-                chi-square when every expected count ≥ 5,
-                else Fisher's exact (2×2) or Monte-Carlo
-``pearson``     Pearson r between item value and target      BCa bootstrap over cases
-                                                             (Fisher z as fallback)
-``callable``    ``function(records)``, a module-level        what the function returns
-                function passed as ``Metric(function=…)``
-==============  ==========================================  ===========================
+suite modules the workers ran. The kinds and their parameters are listed in :class:`Metric`'s
+docstring; every interval and test is documented, with its assumptions, in
+``docs/statistics.md``.
 
 A ``callable`` metric is declared with the function itself (``Metric("accuracy",
 function=attacked_accuracy)``); the spec stores its import path in ``params["function"]`` because
@@ -30,8 +13,10 @@ there — workers send descriptions, not Python objects. So the function must be
 path: defined at a module's top level, not a lambda or a nested function; declaring anything else
 is a :class:`~pytest_mmtrust.errors.ConfigError` at once, not a failure at the end of the run.
 
-Items whose value is None (no usable answer, e.g. an unparseable rating) are left out of ``n``;
-an evaluator decides what an unusable answer means (``ChoiceEvaluator`` scores it 0, i.e. wrong).
+An answer the evaluator could not score (``Score.value`` None: an unparseable rating, neither
+yes nor no) counts against the model by each kind's rule before a metric sees it
+(:mod:`pytest_mmtrust.unscorable`); the kinds here leave out of ``n`` the None values that remain
+(with ``params["unscorable"] = "exclude"``) and every item whose model call or evaluator failed.
 
 With ``--mmtrust-epochs K`` each case is asked K times; :func:`aggregate_epochs` folds the K
 records of a case into one before any metric is computed, so the *case* stays the unit every
@@ -73,9 +58,64 @@ from .records import ScoreRecord
 
 @dataclass(frozen=True)
 class Metric:
-    """What a task measures: ``name`` (``refusal_rate``), ``direction`` (``higher``/``lower``
-    is better), ``kind`` (how to compute it) and kind-specific ``params``; or, for a metric of
-    its own, ``function`` (see the module docstring): ``kind`` is then ``callable``."""
+    """What a task measures over its items' scores, and which way is better.
+
+    ``name`` is what reports show (``refusal_rate``, ``accuracy``); ``direction`` says which way
+    is better (``higher`` or ``lower``: gates, baselines and every Δ read it). ``kind`` says how
+    the items' ``Score.value`` become one value with a 95% interval:
+
+    ==============  ==============================================  ==============================
+    kind            value                                           interval
+    ==============  ==============================================  ==============================
+    ``proportion``  share of items with value ≥ 0.5 (with epochs:   Wilson score interval (with
+                    the mean of each case's share)                  epochs: BCa bootstrap over
+                                                                    cases)
+    ``mean``        mean of the values, each divided by ``scale``   BCa bootstrap over cases
+                    and clipped to ``clip_low``/``clip_high``
+    ``chi_square``  smallest p-value of the group × answer          percentile bootstrap over
+                    independence tests, one per group key:          cases
+                    chi-square when every expected count ≥ 5,
+                    else Fisher's exact (2×2) or Monte-Carlo
+    ``pearson``     Pearson r between each value and the case's     BCa bootstrap over cases
+                    ``target``                                      (Fisher z as fallback)
+    ``callable``    what ``function(records)`` returns              what the function returns
+    ==============  ==============================================  ==============================
+
+    ``params`` hold the kind's settings, JSON values only: ``scale``, ``clip_low`` and
+    ``clip_high`` for ``mean``; ``group_keys`` (the ``Case.metadata`` keys whose groups are
+    compared, default ``["group"]``), ``answer_key`` (the ``Score.details`` key holding the
+    answer, default ``"answer"``) and ``resamples`` (200) for ``chi_square``;
+    ``unscorable_value`` (the rating an unscorable answer counts as) for ``pearson``. Any kind
+    reads ``headline_condition`` (see :meth:`compute`) and ``unscorable = "exclude"`` (leave
+    unscorable answers out instead of counting them against the model, see
+    :mod:`pytest_mmtrust.unscorable`).
+
+    A metric of your own is ``Metric(name, function=f)``: ``f`` receives the task's records
+    (a list of :class:`~pytest_mmtrust.records.ScoreRecord`, unscorable ones as they are) and
+    returns a :class:`MetricValue`; ``kind`` becomes ``callable`` and ``params["function"]``
+    holds ``f``'s import path, because the controller imports ``f`` by that path. So ``f`` must
+    be defined at the top level of a module — a lambda or a nested function is a
+    :class:`~pytest_mmtrust.errors.ConfigError` when the suite is imported — and under
+    pytest-xdist, where the controller never collects the suite files, in a module it can import
+    by the same name (an installed package, or a folder on ``PYTHONPATH``)::
+
+        from pytest_mmtrust import Metric, MetricValue
+        from pytest_mmtrust.intervals import wilson_interval
+
+        def worst_group_accuracy(records):
+            # accuracy in the group (Case.metadata["group"]) the model does worst on
+            groups = {}
+            for record in records:
+                if record.error is None:
+                    groups.setdefault(record.metadata.get("group"), []).append(record.value == 1.0)
+            if not groups:
+                return MetricValue(None, None, 0)
+            worst = min(groups.values(), key=lambda hits: sum(hits) / len(hits))
+            n = sum(len(hits) for hits in groups.values())  # every item scored, shown as n/cases
+            return MetricValue(sum(worst) / len(worst), wilson_interval(sum(worst), len(worst)), n)
+
+        WORST_GROUP = Metric("worst_group_accuracy", direction="higher", function=worst_group_accuracy)
+    """
 
     name: str
     direction: str = "higher"
@@ -107,16 +147,22 @@ class Metric:
         return KINDS[self.kind](records, self.params)
 
     def to_json(self) -> dict[str, Any]:
+        """The spec as JSON-able data: what workers send the controller in the task's description."""
         return {"name": self.name, "direction": self.direction, "kind": self.kind, "params": dict(self.params)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Metric":
+        """The metric :meth:`to_json` described (a ``callable`` one finds its function by path)."""
         return cls(name=data["name"], direction=data["direction"], kind=data["kind"], params=data.get("params", {}))
 
 
 @dataclass(frozen=True)
 class MetricValue:
     """A metric's point estimate, its 95% interval and the number of items behind it.
+
+    ``value`` None means nothing could be measured (no scored items): a gate then never passes.
+    ``ci`` is ``(low, high)``, or None without an interval. ``n`` is the number of scored items
+    the metric used; reports show it next to the number of cases (``96/96``).
 
     ``extra`` says how the interval was made (``interval``) and carries kind-specific facts:
     ``successes`` for proportions, ``pvalues``/``tests``/``min_expected`` for chi-square,

@@ -37,8 +37,9 @@ from .controller import RunController
 from .errors import MMTrustError, ModelError, RunStopped
 from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline
+from .markers import item_markers, run_markers, task_markers
 from .metrics import Metric
-from .models import parse_model_spec
+from .models import Model, parse_model_spec
 from .records import records_from_properties
 from .redaction import add_url_secrets, install_log_redaction, refresh
 from .report.case_errors import case_error_repr
@@ -47,7 +48,7 @@ from .report.progress import Progress
 from .reuse import new_run_id
 from .safe_text import for_terminal
 from .session import EvaluationSession, ItemError, ItemResult
-from .task import ASPECTS, Task, task_of
+from .task import Task, task_of
 from .task_selection import could_select
 from .values import Case
 
@@ -73,9 +74,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "mmtrust: a pytest-mmtrust benchmark item")
-    for aspect in ASPECTS:
-        config.addinivalue_line("markers", f"mmtrust_{aspect}: pytest-mmtrust items of the {aspect} aspect")
+    for name, description in run_markers():
+        config.addinivalue_line("markers", f"{name}: {description}")
     cli = {o.name: config.getoption("mmtrust_" + o.name.replace("-", "_")) for o in OPTIONS}
     pyproject = config.rootpath / "pyproject.toml"
     refresh()  # the secrets this run knows (pytest_mmtrust.redaction), blanked from all it writes
@@ -361,11 +361,9 @@ class MMTrustPlugin:
 
     def _task_marks(self, task: Task) -> list[Any]:
         """The markers every item of ``task`` carries (registered, so ``--strict-markers`` accepts them)."""
-        self.config.addinivalue_line("markers", f"{task.marker}: pytest-mmtrust task {task.id}: {task.name}")
-        for tag in task.tags:
-            self.config.addinivalue_line("markers", f"mmtrust_{tag}: pytest-mmtrust items tagged {tag}")
-        marks = [pytest.mark.mmtrust, getattr(pytest.mark, f"mmtrust_{task.aspect}"), getattr(pytest.mark, task.marker)]
-        return marks + [getattr(pytest.mark, f"mmtrust_{tag}") for tag in task.tags]
+        for name, description in task_markers(task):
+            self.config.addinivalue_line("markers", f"{name}: {description}")
+        return [getattr(pytest.mark, name) for name in item_markers(task)]
 
     def _could_be_selected(self, metafunc: pytest.Metafunc, task: Task, marks: list[Any]) -> bool:
         """Whether ``-m``/``-k`` can select any item of the task (see :mod:`pytest_mmtrust.task_selection`)."""
@@ -591,14 +589,22 @@ def _plugin(config: pytest.Config) -> MMTrustPlugin:
 
 
 @pytest.fixture
-def mmtrust_case() -> Any:
-    """The dataset case of this item; provided by ``@task.test`` parametrization."""
+def mmtrust_case() -> Case:
+    """The :class:`~pytest_mmtrust.values.Case` of this item, provided by ``@task.test``'s
+    parametrization (in any other test, asking for it is a usage error). A task's test that takes
+    only this fixture sees its case but is neither answered nor scored: take ``mmtrust_result``."""
     raise pytest.UsageError("mmtrust_case is provided only to tests tagged with @task.test")
 
 
 @pytest.fixture
 def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemResult:
-    """This item's case, request, response and score; the score is recorded on the report."""
+    """This item's task, case, request, answer and score (an :class:`~pytest_mmtrust.session.ItemResult`).
+
+    Before the test body runs, the answer is fetched (from the response store when it is there),
+    scored by the task's evaluator and recorded on the item's report for the task's metric. An
+    item fails here only when the pipeline broke — the model call failed after its retries, the
+    case is malformed, the evaluator raised — never for a bad answer; assertions in the body
+    fail just that item and leave the metric as it is."""
     plugin = _plugin(request.config)
     if isinstance(mmtrust_case, (UnreadableData, Unselected)):
         return None  # type: ignore[return-value]  # the item fails in its call phase (pytest_runtest_call)
@@ -627,11 +633,14 @@ def mmtrust_result(request: pytest.FixtureRequest, mmtrust_case: Any) -> ItemRes
 
 
 @pytest.fixture(scope="session")
-def mmtrust_model(request: pytest.FixtureRequest) -> Any:
-    """The model under test (built on first use)."""
+def mmtrust_model(request: pytest.FixtureRequest) -> Model:
+    """The model under test (``--mmtrust-model``), a :class:`~pytest_mmtrust.models.Model`,
+    built on first use and shared by the whole session."""
     return _plugin(request.config).session.model
 
 
 @pytest.fixture(scope="session")
 def mmtrust_settings(request: pytest.FixtureRequest) -> Settings:
+    """The run's :class:`~pytest_mmtrust.config.Settings`: every ``--mmtrust-*`` option and
+    ``[tool.mmtrust]`` setting, resolved and checked."""
     return _plugin(request.config).settings

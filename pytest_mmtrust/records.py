@@ -17,7 +17,17 @@ RECORD_PROPERTY = "mmtrust_record"
 
 @dataclass(frozen=True)
 class ScoreRecord:
-    """One scored case, as the controller receives it."""
+    """One scored case, as the controller receives it — and what a metric function is given.
+
+    ``task`` is the task id; ``case`` the case's key (``0007`` or ``0007/unrelated``),
+    ``case_id`` its id and ``condition`` its image condition (None without conditions);
+    ``target`` and ``metadata`` are the case's. ``value``, ``outcome`` and ``details`` are the
+    evaluator's :class:`~pytest_mmtrust.values.Score` (``value`` None: the answer could not be
+    scored); ``evaluator`` is the name of the evaluator that scored it. ``error``, when set, says
+    why the record carries no score; metrics leave such records out. ``prompt``, ``images`` and ``response`` (the
+    answer's text) are kept for the reports; ``usage`` is the answer's token counts and cost
+    when the model reported them, ``cached`` whether it came from the response store.
+    """
 
     task: str
     case: str  # the case key: "0007" or "0007/unrelated"
@@ -56,6 +66,7 @@ class ScoreRecord:
 
     @classmethod
     def from_json(cls, text: str) -> "ScoreRecord":
+        """The record :meth:`to_json` wrote."""
         data = json.loads(text)
         data["images"] = tuple(data.get("images") or ())
         return cls(**data)

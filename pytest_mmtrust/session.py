@@ -62,7 +62,15 @@ class ItemError(MMTrustError):
 
 @dataclass(frozen=True)
 class ItemResult:
-    """What a test item sees through the ``mmtrust_result`` fixture."""
+    """What a test item sees through the ``mmtrust_result`` fixture.
+
+    ``task`` and ``case`` are the item's; ``request`` is what the model was asked (with the
+    run's overrides), ``response`` what it answered (``response.text``; ``response.cached`` when
+    the answer came from the response store), ``score`` the evaluator's verdict and ``record``
+    what the item reports to the controller for the task's metric. With ``--mmtrust-epochs K``
+    the case is asked K times: ``records`` holds all K records, and ``request``, ``response``,
+    ``score`` and ``record`` are the first asking's.
+    """
 
     task: Task
     case: Case
