@@ -29,9 +29,12 @@ the same interval, so a gate never flips between two runs of identical data.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import math
+import sys
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -94,10 +97,10 @@ class Metric:
     (a list of :class:`~pytest_mmtrust.records.ScoreRecord`, unscorable ones as they are) and
     returns a :class:`MetricValue`; ``kind`` becomes ``callable`` and ``params["function"]``
     holds ``f``'s import path, because the controller imports ``f`` by that path. So ``f`` must
-    be defined at the top level of a module — a lambda or a nested function is a
-    :class:`~pytest_mmtrust.errors.ConfigError` when the suite is imported — and under
-    pytest-xdist, where the controller never collects the suite files, in a module it can import
-    by the same name (an installed package, or a folder on ``PYTHONPATH``)::
+    be defined at the top level of a module (the suite file itself will do) — a lambda or a
+    nested function is a :class:`~pytest_mmtrust.errors.ConfigError` when the suite is imported.
+    Under pytest-xdist, whose controller collects no suite file, the workers send the file of
+    ``f``'s module with the task and the controller loads it from there (:func:`register_source`)::
 
         from pytest_mmtrust import Metric, MetricValue
         from pytest_mmtrust.intervals import wilson_interval
@@ -411,15 +414,63 @@ def import_path(function: Callable[..., Any], what: str) -> str:
     return path
 
 
+#: Module name → the file it was loaded from, for metric functions a controller cannot import by
+#: name (see :func:`register_source`).
+_SOURCES: dict[str, str] = {}
+
+
+def register_source(module_name: str, path: str) -> None:
+    """Remember where ``module_name`` lives, for a process that cannot import it by name.
+
+    Under pytest-xdist the controller collects nothing, yet computes every metric: a metric
+    function defined in a suite file (``test_parity:worst_class_accuracy``) is importable on the
+    workers, which imported the file with pytest's rootdir-based import, but not by that name on
+    the controller. The workers send the file's path with the task's description and the
+    controller registers it here; :func:`load_callable` loads the file under the same name when
+    importing by name fails.
+    """
+    _SOURCES[module_name] = path
+
+
+def callable_source(spec: str) -> str | None:
+    """The file of the module an imported ``module:function`` spec lives in (None if unknown)."""
+    module = sys.modules.get(spec.partition(":")[0])
+    path = getattr(module, "__file__", None)
+    return str(path) if path else None
+
+
 def load_callable(spec: str, what: str) -> Callable[..., Any]:
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
         raise ConfigError(f"{what} {spec!r}: expected 'module:function'")
     try:
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            module = _load_from_source(module_name)
+            if module is None:
+                raise
         return getattr(module, attr)  # type: ignore[no-any-return]
     except (ImportError, AttributeError) as exc:
         raise ConfigError(f"{what} {spec!r}: cannot import ({exc})") from exc
+
+
+def _load_from_source(module_name: str) -> Any:
+    """The module loaded from its registered file (see :func:`register_source`), or None."""
+    path = _SOURCES.get(module_name)
+    if path is None or not Path(path).is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
 
 
 #: Names of ``callable`` metrics that are shares or degrees on [0, 1] (the built-in suites' own).

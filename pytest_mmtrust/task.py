@@ -121,7 +121,10 @@ class Task:
         """The task's metadata as the controller needs it (JSON-able); ``evaluator`` is the one
         this run uses (the task's own, bound to the run), named in the reports."""
         from .evaluators.base import evaluator_name
+        from .metrics import callable_source
 
+        function = self.metric.params.get("function") if self.metric.kind == "callable" else None
+        source = callable_source(function) if isinstance(function, str) else None
         return {
             "id": self.id,
             "name": self.name,
@@ -132,6 +135,9 @@ class Task:
             "conditions": list(self.conditions),
             "reference_condition": self.reference_condition,
             "tags": list(self.tags),
+            # where a metric function's module was loaded from: an xdist controller that cannot
+            # import it by name loads it from there (pytest_mmtrust.metrics.register_source)
+            **({"metric_source": source} if source else {}),
         }
 
 
