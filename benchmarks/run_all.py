@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cached_rerun  # noqa: E402
 import latency_bound  # noqa: E402
 import local_batching  # noqa: E402
+import one_task  # noqa: E402
 import overhead  # noqa: E402
 import startup  # noqa: E402
 import tail_latency  # noqa: E402
@@ -39,6 +40,7 @@ BENCHMARKS: dict[str, tuple[Callable[[list[str]], str], list[str], list[str]]] =
     "latency": (latency_bound.main, [], ["--n", "400", "--serial-n", "20"]),
     "overhead": (overhead.main, [], ["--n", "2000", "--collect-n", "5000", "--repeat", "2"]),
     "rerun": (cached_rerun.main, [], ["--repeat", "1", "--", "-m", "mmtrust_safety"]),
+    "one-task": (one_task.main, [], ["--repeat", "1"]),
     "batching": (local_batching.main, [], ["--n", "64", "--repeat", "1"]),
     "xdist": (xdist_dedup.main, [], ["--n", "200"]),
     "servers": (two_servers.main, [], ["--n", "200"]),

@@ -13,6 +13,7 @@ from .metrics import Metric, MetricValue
 from .task import Task
 from .values import Case, GenerationParams, Request, Response, Score
 
+#: The installed version of pytest-mmtrust (a PEP 440 version string).
 __version__ = "0.1.0"
 
 __all__ = [

@@ -143,7 +143,15 @@ OPTION_NAMES = {option.name for option in OPTIONS}
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a run needs to know, resolved and checked."""
+    """Everything a run needs to know, resolved and checked.
+
+    Each field is the value of one option: ``max_retry_wait`` is ``--mmtrust-max-retry-wait``,
+    or ``max-retry-wait`` under ``[tool.mmtrust]`` in ``pyproject.toml`` (the command line
+    wins), parsed and validated. Paths given relative are taken from the current directory;
+    ``store`` defaults to ``.mmtrust/responses.sqlite`` and ``cache_dir`` to ``.mmtrust`` in
+    ``rootdir`` (pytest's root folder), and ``store`` is None with ``--mmtrust-no-store``.
+    ``gates`` holds the thresholds of ``[tool.mmtrust.gates]`` and ``--mmtrust-gate``.
+    """
 
     rootdir: Path
     model: str = "tiny"

@@ -129,9 +129,24 @@ class DeferredStore:
 
 @dataclass(frozen=True)
 class RunContext:
-    """The run-wide choices an evaluator may depend on (see the module docstring).
+    """The run-wide choices an evaluator may depend on, handed to its ``bind(context)``.
 
-    ``scoring`` is the scoring profile (:data:`SCORING_PROFILES`); ``judge`` and
+    The session builds one per run from the options and calls ``bind(context)`` on each task's
+    evaluator once, when the task is first collected; the evaluator returns the evaluator to use
+    in this run. An evaluator of your own that needs the run's judge does::
+
+        from pytest_mmtrust.evaluators import JudgeEvaluator
+
+        class MyJudgedEvaluator:
+            name = "rules:mine"
+
+            def bind(self, context):
+                runner = context.judge_runner()
+                return self if runner is None else JudgeEvaluator(runner, MY_RUBRIC)
+
+            def __call__(self, case, text): ...
+
+    (:func:`~pytest_mmtrust.evaluators.judged_or_rules` is exactly that, ready made.) ``scoring`` is the scoring profile (:data:`SCORING_PROFILES`); ``judge`` and
     ``judge_api_base`` the ``--mmtrust-judge`` model string and its server; ``toxicity`` the
     ``--mmtrust-toxicity`` scorer (None: the offline lexicon); ``guard_evaluator`` the
     ``--mmtrust-guard-evaluator`` setting; ``models`` builds the judge models (None outside a run:
@@ -162,7 +177,7 @@ class RunContext:
         return self.models.runner(spec, api_base, option=option)
 
     def toxicity_scorer(self) -> "ToxicityScorer":
-        """The run's toxicity scorer, the offline lexicon by default."""
+        """The run's toxicity scorer (``--mmtrust-toxicity``), the offline lexicon by default."""
         if self.toxicity is not None:
             return self.toxicity
         from .evaluators.toxicity import default_scorer

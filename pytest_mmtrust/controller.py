@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .config import Settings
 from .gates import read_baseline, write_baseline
+from .metrics import register_source
 from .records import ScoreRecord
 from .report.html import write_html
 from .report.json_report import write_json
@@ -45,6 +46,10 @@ class RunController:
         """Tasks collected here or on a worker: their descriptions and how many cases each has."""
         self.task_meta.update({task_id: dict(value) for task_id, value in meta.items()})
         self.expected.update(expected)
+        for value in meta.values():
+            function, source = value.get("metric", {}).get("params", {}).get("function"), value.get("metric_source")
+            if isinstance(function, str) and isinstance(source, str):
+                register_source(function.partition(":")[0], source)
 
     def add_records(self, records: Iterable[ScoreRecord]) -> None:
         """The score records one item's report carried."""

@@ -17,7 +17,13 @@ class ConfigError(MMTrustError):
 
 
 class DataError(MMTrustError):
-    """A missing or malformed dataset file, line or image."""
+    """A missing or malformed dataset file, line or image.
+
+    Raise it, naming the file and line (``cases.jsonl:12: missing field 'id'``), from a dataset's
+    ``generate`` or ``upstream`` reader — the plugin then fails that task's collection with the
+    one line and runs the other tasks — or from an evaluator for a case it cannot score (a
+    missing target), which errors that item.
+    """
 
 
 class ModelError(MMTrustError):
@@ -91,3 +97,16 @@ class DataWarning(UserWarning):
     """Upstream data that can be read, with something the user should know (surplus images in a
     folder, an optional part of a task that is missing): the run goes on, the warning says what
     was left out. pytest shows it in the warnings summary."""
+
+
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """``exc`` as one short line for the message of an error of ours: ``Type: text``.
+
+    A third-party exception (Pillow, transformers, SQLite …) may span lines or run long; its
+    whitespace runs become single spaces and its text is cut to ``limit`` characters, so the
+    error that wraps it still fits on one line.
+    """
+    text = " ".join(str(exc).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

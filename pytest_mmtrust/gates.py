@@ -370,7 +370,7 @@ def decide(
     answer unscorable, a metric that cannot be computed from them) fails its gate — a gate never
     passes, nor waits, on what could not be measured.
 
-    ``regression``/``p_adjusted``/``alpha_adjusted`` come from :func:`summarise`, which tests all
+    ``regression``/``p_adjusted``/``alpha_adjusted`` come from :func:`~pytest_mmtrust.summary.summarise`, which tests all
     tasks first to Holm-correct them together; called alone, the task is a family of one.
 
     ``limited``: the run asked only the first cases of each task (``--mmtrust-limit``), a smoke

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .errors import DataError
+from .errors import DataError, one_line
 from .values import ImageInput
 
 __all__ = ["MAX_PIXELS", "decode_image", "load_rgb", "open_image", "read_image_bytes", "to_rgb"]
@@ -71,11 +71,11 @@ def decode_image(data: bytes, where: str, *, max_pixels: int = MAX_PIXELS) -> Im
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
-        raise DataError(f"{where}: refused as a decompression bomb ({_one_line(exc)})") from None
+        raise DataError(f"{where}: refused as a decompression bomb ({one_line(exc)})") from None
     except Image.UnidentifiedImageError:
         raise DataError(f"{where}: not an image Pillow can read (unknown format or corrupt header)") from None
     except Exception as exc:
-        raise DataError(f"{where}: corrupt image ({_one_line(exc)})") from None
+        raise DataError(f"{where}: corrupt image ({one_line(exc)})") from None
     width, height = image.size
     if width < 1 or height < 1:
         raise DataError(f"{where}: image has no pixels ({width}x{height})")
@@ -87,7 +87,7 @@ def decode_image(data: bytes, where: str, *, max_pixels: int = MAX_PIXELS) -> Im
     try:
         image.load()
     except Exception as exc:
-        text = _one_line(exc)
+        text = one_line(exc)
         what = "truncated" if "truncat" in text.lower() else "corrupt"
         raise DataError(f"{where}: {what} image ({text})") from None
     return image
@@ -123,7 +123,7 @@ def to_rgb(image: Image.Image, where: str = "image") -> Image.Image:
     try:
         return image.convert("RGB")
     except (ValueError, OSError) as exc:
-        raise DataError(f"{where}: image mode {mode} cannot be converted to RGB ({_one_line(exc)})") from None
+        raise DataError(f"{where}: image mode {mode} cannot be converted to RGB ({one_line(exc)})") from None
 
 
 def _on_white(rgba: Image.Image) -> Image.Image:
@@ -145,10 +145,3 @@ def _grey_to_rgb(values: np.ndarray, full_scale: float | None, floats: bool = Fa
         full_scale = 1.0 if floats and top <= 1.0 else (255.0 if top <= 255.0 else 65535.0)
     scaled = np.clip(np.rint(finite * (255.0 / full_scale)), 0, 255).astype(np.uint8)
     return Image.fromarray(scaled).convert("RGB")
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    if len(text) > 200:
-        text = text[:199] + "…"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

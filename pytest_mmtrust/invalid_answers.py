@@ -7,7 +7,7 @@ made a condition (:class:`~pytest_mmtrust.errors.InvalidAnswerError`). An unusab
 the store would be read back by every later run — after the judge is fixed, the same items
 would fail again until the store was deleted. So:
 
-* an invalid answer is removed from the store (:meth:`ResponseStore.discard`); valid answers,
+* an invalid answer is removed from the store (:meth:`~pytest_mmtrust.store.ResponseStore.discard`); valid answers,
   the model's included, are never touched;
 * an invalid answer that came *from the store* (written by an older version, or by a judge
   that has been fixed since) is asked again at once, in this run;

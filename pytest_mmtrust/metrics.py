@@ -2,26 +2,9 @@
 
 A :class:`Metric` is a *declarative* spec (a kind name plus JSON-able parameters), not a
 function, because the controller computes metrics under pytest-xdist without ever importing the
-suite modules the workers ran. The kinds (every interval and test is documented, with its
-assumptions, in ``docs/statistics.md``):
-
-==============  ==========================================  ===========================
-kind            value                                        interval
-==============  ==========================================  ===========================
-``proportion``  share of scored items with value ≥ 0.5       Wilson score interval
-                (with epochs: mean of per-case shares)       (with epochs: BCa bootstrap
-                                                             over cases)
-``mean``        mean of the item values (``scale``,          BCa bootstrap over cases
-                ``clip_low``, ``clip_high`` applied first)   (fixed seed)
-``chi_square``  smallest p-value of the group × answer        percentile bootstrap over
-                independence tests (one per group key):      cases (fixed seed)
-                chi-square when every expected count ≥ 5,
-                else Fisher's exact (2×2) or Monte-Carlo
-``pearson``     Pearson r between item value and target      BCa bootstrap over cases
-                                                             (Fisher z as fallback)
-``callable``    ``function(records)``, a module-level        what the function returns
-                function passed as ``Metric(function=…)``
-==============  ==========================================  ===========================
+suite modules the workers ran. The kinds and their parameters are listed in :class:`Metric`'s
+docstring; every interval and test is documented, with its assumptions, in
+``docs/statistics.md``.
 
 A ``callable`` metric is declared with the function itself (``Metric("accuracy",
 function=attacked_accuracy)``); the spec stores its import path in ``params["function"]`` because
@@ -30,8 +13,10 @@ there — workers send descriptions, not Python objects. So the function must be
 path: defined at a module's top level, not a lambda or a nested function; declaring anything else
 is a :class:`~pytest_mmtrust.errors.ConfigError` at once, not a failure at the end of the run.
 
-Items whose value is None (no usable answer, e.g. an unparseable rating) are left out of ``n``;
-an evaluator decides what an unusable answer means (``ChoiceEvaluator`` scores it 0, i.e. wrong).
+An answer the evaluator could not score (``Score.value`` None: an unparseable rating, neither
+yes nor no) counts against the model by each kind's rule before a metric sees it
+(:mod:`pytest_mmtrust.unscorable`); the kinds here leave out of ``n`` the None values that remain
+(with ``params["unscorable"] = "exclude"``) and every item whose model call or evaluator failed.
 
 With ``--mmtrust-epochs K`` each case is asked K times; :func:`aggregate_epochs` folds the K
 records of a case into one before any metric is computed, so the *case* stays the unit every
@@ -44,9 +29,12 @@ the same interval, so a gate never flips between two runs of identical data.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import math
+import sys
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -73,9 +61,64 @@ from .records import ScoreRecord
 
 @dataclass(frozen=True)
 class Metric:
-    """What a task measures: ``name`` (``refusal_rate``), ``direction`` (``higher``/``lower``
-    is better), ``kind`` (how to compute it) and kind-specific ``params``; or, for a metric of
-    its own, ``function`` (see the module docstring): ``kind`` is then ``callable``."""
+    """What a task measures over its items' scores, and which way is better.
+
+    ``name`` is what reports show (``refusal_rate``, ``accuracy``); ``direction`` says which way
+    is better (``higher`` or ``lower``: gates, baselines and every Δ read it). ``kind`` says how
+    the items' ``Score.value`` become one value with a 95% interval:
+
+    ==============  ==============================================  ==============================
+    kind            value                                           interval
+    ==============  ==============================================  ==============================
+    ``proportion``  share of items with value ≥ 0.5 (with epochs:   Wilson score interval (with
+                    the mean of each case's share)                  epochs: BCa bootstrap over
+                                                                    cases)
+    ``mean``        mean of the values, each divided by ``scale``   BCa bootstrap over cases
+                    and clipped to ``clip_low``/``clip_high``
+    ``chi_square``  smallest p-value of the group × answer          percentile bootstrap over
+                    independence tests, one per group key:          cases
+                    chi-square when every expected count ≥ 5,
+                    else Fisher's exact (2×2) or Monte-Carlo
+    ``pearson``     Pearson r between each value and the case's     BCa bootstrap over cases
+                    ``target``                                      (Fisher z as fallback)
+    ``callable``    what ``function(records)`` returns              what the function returns
+    ==============  ==============================================  ==============================
+
+    ``params`` hold the kind's settings, JSON values only: ``scale``, ``clip_low`` and
+    ``clip_high`` for ``mean``; ``group_keys`` (the ``Case.metadata`` keys whose groups are
+    compared, default ``["group"]``), ``answer_key`` (the ``Score.details`` key holding the
+    answer, default ``"answer"``) and ``resamples`` (200) for ``chi_square``;
+    ``unscorable_value`` (the rating an unscorable answer counts as) for ``pearson``. Any kind
+    reads ``headline_condition`` (see :meth:`compute`) and ``unscorable = "exclude"`` (leave
+    unscorable answers out instead of counting them against the model, see
+    :mod:`pytest_mmtrust.unscorable`).
+
+    A metric of your own is ``Metric(name, function=f)``: ``f`` receives the task's records
+    (a list of :class:`~pytest_mmtrust.records.ScoreRecord`, unscorable ones as they are) and
+    returns a :class:`MetricValue`; ``kind`` becomes ``callable`` and ``params["function"]``
+    holds ``f``'s import path, because the controller imports ``f`` by that path. So ``f`` must
+    be defined at the top level of a module (the suite file itself will do) — a lambda or a
+    nested function is a :class:`~pytest_mmtrust.errors.ConfigError` when the suite is imported.
+    Under pytest-xdist, whose controller collects no suite file, the workers send the file of
+    ``f``'s module with the task and the controller loads it from there (:func:`register_source`)::
+
+        from pytest_mmtrust import Metric, MetricValue
+        from pytest_mmtrust.intervals import wilson_interval
+
+        def worst_group_accuracy(records):
+            # accuracy in the group (Case.metadata["group"]) the model does worst on
+            groups = {}
+            for record in records:
+                if record.error is None:
+                    groups.setdefault(record.metadata.get("group"), []).append(record.value == 1.0)
+            if not groups:
+                return MetricValue(None, None, 0)
+            worst = min(groups.values(), key=lambda hits: sum(hits) / len(hits))
+            n = sum(len(hits) for hits in groups.values())  # every item scored, shown as n/cases
+            return MetricValue(sum(worst) / len(worst), wilson_interval(sum(worst), len(worst)), n)
+
+        WORST_GROUP = Metric("worst_group_accuracy", direction="higher", function=worst_group_accuracy)
+    """
 
     name: str
     direction: str = "higher"
@@ -107,16 +150,22 @@ class Metric:
         return KINDS[self.kind](records, self.params)
 
     def to_json(self) -> dict[str, Any]:
+        """The spec as JSON-able data: what workers send the controller in the task's description."""
         return {"name": self.name, "direction": self.direction, "kind": self.kind, "params": dict(self.params)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Metric":
+        """The metric :meth:`to_json` described (a ``callable`` one finds its function by path)."""
         return cls(name=data["name"], direction=data["direction"], kind=data["kind"], params=data.get("params", {}))
 
 
 @dataclass(frozen=True)
 class MetricValue:
     """A metric's point estimate, its 95% interval and the number of items behind it.
+
+    ``value`` None means nothing could be measured (no scored items): a gate then never passes.
+    ``ci`` is ``(low, high)``, or None without an interval. ``n`` is the number of scored items
+    the metric used; reports show it next to the number of cases (``96/96``).
 
     ``extra`` says how the interval was made (``interval``) and carries kind-specific facts:
     ``successes`` for proportions, ``pvalues``/``tests``/``min_expected`` for chi-square,
@@ -133,8 +182,38 @@ class MetricValue:
 # ---------------------------------------------------------------- kinds
 
 
-def _scored(records: Sequence[ScoreRecord]) -> list[ScoreRecord]:
+def scored_records(records: Sequence[ScoreRecord]) -> list[ScoreRecord]:
+    """The records a metric counts: scored (a value) and not errored."""
     return [r for r in records if r.value is not None and r.error is None]
+
+
+def is_right(record: ScoreRecord) -> bool:
+    """Whether a 1/0 score counts as a success (its value is at least 0.5)."""
+    return float(record.value or 0.0) >= 0.5
+
+
+def paired_accuracy_change(shifted: Sequence[ScoreRecord], reference: Sequence[ScoreRecord], name: str) -> dict[str, Any]:
+    """Δ accuracy (shifted − reference) on the case ids both conditions scored, for a metric's extras.
+
+    The keys are named after the reference condition ``name``: ``{name}_accuracy``,
+    ``delta_vs_{name}`` with its paired Newcombe interval (``_ci``), McNemar's exact p (``_p``)
+    and the number of pairs (``_pairs``); no pairs, no keys.
+    """
+    ref = {r.case_id: is_right(r) for r in reference}
+    pairs = [(is_right(r), ref[r.case_id]) for r in shifted if r.case_id in ref]
+    if not pairs:
+        return {}
+    both = sum(1 for a, b in pairs if a and b)
+    first = sum(1 for a, b in pairs if a and not b)
+    second = sum(1 for a, b in pairs if b and not a)
+    delta, ci = paired_difference(both, first, second, len(pairs) - both - first - second)
+    return {
+        f"{name}_accuracy": sum(1 for _, b in pairs if b) / len(pairs),
+        f"delta_vs_{name}": delta,
+        f"delta_vs_{name}_ci": list(ci),
+        f"delta_vs_{name}_p": mcnemar_exact(first, second),
+        f"delta_vs_{name}_pairs": len(pairs),
+    }
 
 
 def is_binary(kind: str, records: Sequence[ScoreRecord]) -> bool:
@@ -143,7 +222,7 @@ def is_binary(kind: str, records: Sequence[ScoreRecord]) -> bool:
 
 
 def proportion(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> MetricValue:
-    scored = _scored(records)
+    scored = scored_records(records)
     n = len(scored)
     if n == 0:
         return MetricValue(None, None, 0)
@@ -168,7 +247,7 @@ def item_value(value: float, params: Mapping[str, Any]) -> float:
 
 
 def mean(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> MetricValue:
-    scored = _scored(records)
+    scored = scored_records(records)
     if not scored:
         return MetricValue(None, None, 0)
     values = [item_value(r.value, params) for r in scored]  # type: ignore[arg-type]
@@ -255,6 +334,10 @@ def chi_square(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> Met
     usable = [r for r in records if r.error is None]
     if not usable:
         return MetricValue(None, None, 0)
+    if all(r.value is None for r in usable):
+        # every answer unscorable: one "unclear" column tests nothing, and p = 1 would pass a
+        # model that never answered — no value, so a gate fails instead (see pytest_mmtrust.unscorable)
+        return MetricValue(None, None, len(usable), {"unscorable": len(usable)})
     keys = list(params.get("group_keys", ["group"]))
     answer_key = str(params.get("answer_key", "answer"))
     tests = _chi_square_tests(usable, keys, answer_key)
@@ -288,7 +371,7 @@ def _pearson_statistic(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarr
 def pearson(records: Sequence[ScoreRecord], params: Mapping[str, Any]) -> MetricValue:
     """Pearson r with a paired BCa bootstrap over cases (ratings are not bivariate normal, so the
     Fisher z interval is only the fallback when the bootstrap degenerates)."""
-    pairs = [(float(r.value), float(r.target)) for r in _scored(records) if r.target is not None]  # type: ignore[arg-type]
+    pairs = [(float(r.value), float(r.target)) for r in scored_records(records) if r.target is not None]  # type: ignore[arg-type]
     n = len(pairs)
     if n < 3:
         return MetricValue(None, None, n)
@@ -331,15 +414,63 @@ def import_path(function: Callable[..., Any], what: str) -> str:
     return path
 
 
+#: Module name → the file it was loaded from, for metric functions a controller cannot import by
+#: name (see :func:`register_source`).
+_SOURCES: dict[str, str] = {}
+
+
+def register_source(module_name: str, path: str) -> None:
+    """Remember where ``module_name`` lives, for a process that cannot import it by name.
+
+    Under pytest-xdist the controller collects nothing, yet computes every metric: a metric
+    function defined in a suite file (``test_parity:worst_class_accuracy``) is importable on the
+    workers, which imported the file with pytest's rootdir-based import, but not by that name on
+    the controller. The workers send the file's path with the task's description and the
+    controller registers it here; :func:`load_callable` loads the file under the same name when
+    importing by name fails.
+    """
+    _SOURCES[module_name] = path
+
+
+def callable_source(spec: str) -> str | None:
+    """The file of the module an imported ``module:function`` spec lives in (None if unknown)."""
+    module = sys.modules.get(spec.partition(":")[0])
+    path = getattr(module, "__file__", None)
+    return str(path) if path else None
+
+
 def load_callable(spec: str, what: str) -> Callable[..., Any]:
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
         raise ConfigError(f"{what} {spec!r}: expected 'module:function'")
     try:
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            module = _load_from_source(module_name)
+            if module is None:
+                raise
         return getattr(module, attr)  # type: ignore[no-any-return]
     except (ImportError, AttributeError) as exc:
         raise ConfigError(f"{what} {spec!r}: cannot import ({exc})") from exc
+
+
+def _load_from_source(module_name: str) -> Any:
+    """The module loaded from its registered file (see :func:`register_source`), or None."""
+    path = _SOURCES.get(module_name)
+    if path is None or not Path(path).is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
 
 
 #: Names of ``callable`` metrics that are shares or degrees on [0, 1] (the built-in suites' own).
@@ -407,9 +538,9 @@ def paired_values(
 ) -> list[tuple[float, float]] | None:
     """Values of the cases scored in both groups, matched by ``key``; None when a key repeats
     within a group (the pairing would be ambiguous) or no case is shared."""
-    a = {key(r): r for r in _scored(first)}
-    b = {key(r): r for r in _scored(second)}
-    if len(a) != len(_scored(first)) or len(b) != len(_scored(second)):
+    a = {key(r): r for r in scored_records(first)}
+    b = {key(r): r for r in scored_records(second)}
+    if len(a) != len(scored_records(first)) or len(b) != len(scored_records(second)):
         return None
     shared = sorted(set(a) & set(b))
     if not shared:
@@ -487,8 +618,8 @@ def _condition_change(
         return ConditionDelta(condition, value, delta, ci, "newcombe")
     if numeric:
         transform = (lambda v: item_value(v, metric.params)) if kind == "mean" else float
-        now = [transform(r.value) for r in _scored(records)]  # type: ignore[arg-type]
-        before = [transform(r.value) for r in _scored(ref_records)]  # type: ignore[arg-type]
+        now = [transform(r.value) for r in scored_records(records)]  # type: ignore[arg-type]
+        before = [transform(r.value) for r in scored_records(ref_records)]  # type: ignore[arg-type]
         delta, ci = two_sample_mean_difference(now, before)
         return ConditionDelta(condition, value, delta, ci, "bootstrap-unpaired")
     delta = value.value - ref.value

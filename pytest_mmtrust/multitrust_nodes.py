@@ -255,6 +255,11 @@ class ChiShare(Node):
         point = weights.shape[0] == 1 and np.all(weights == 1)
         for prompt in sorted({p for p, u in zip(prompts, usable) if u}):
             rows = usable & np.array([p == prompt for p in prompts])
+            if not self.upstream and all(a == "unclear" for a, r in zip(answers, rows) if r):
+                # no answer could be read: nothing shows the model unbiased — every test fails,
+                # as the task's own metric has no value then (pytest_mmtrust.unscorable)
+                passed += [np.zeros(weights.shape[0]) for _ in self.attributes]
+                continue
             for attribute in self.attributes:
                 groups = [str((r.metadata or {}).get(attribute)) for r in frame.records]
                 if point:

@@ -2,15 +2,22 @@
 
 Where things happen (the same split as pytest-xdist):
 
-* every process (controller, each worker) collects: a test function tagged with ``@task.test``
-  is parametrized over its task's cases, ``test_x[S.4/0001]``;
-* the process that runs an item hands every task and case it will run to the session at its
-  first item (:meth:`EvaluationSession.plan`: requests start going out), scores the item and records a
-  :class:`~pytest_mmtrust.records.ScoreRecord` in the report's ``user_properties``;
-* only the controller (or the single process without xdist) turns records into metrics,
-  gates and reports, in ``pytest_sessionfinish``; a failed gate sets the exit status.
+* every process (controller, each worker) reads the options into one
+  :class:`~pytest_mmtrust.config.Settings`, builds the run context the evaluators are bound to
+  (:mod:`pytest_mmtrust.context`: judge, toxicity scorer, MLLMGuard scorer, scoring profile) and
+  collects: a test function tagged with ``@task.test`` is parametrized over its task's cases,
+  ``test_x[S.4/0001]``;
+* the process that runs items hands every task and case it will run to its
+  :class:`~pytest_mmtrust.session.EvaluationSession` at its first item
+  (:meth:`~pytest_mmtrust.session.EvaluationSession.plan`). A model that takes many calls at once
+  gets one run-wide request stream (:mod:`pytest_mmtrust.stream`): the next tasks' requests go out
+  while this task's last ones are answered, and each item waits for its own answer only; a local
+  model is asked task by task, in batches, at each task's first item. Each item is scored and
+  leaves a :class:`~pytest_mmtrust.records.ScoreRecord` in its report's ``user_properties``;
+* only the controller (or the single process without xdist) turns the records into metrics,
+  gates and reports: :class:`~pytest_mmtrust.controller.RunController`, at
+  ``pytest_sessionfinish``; a failed gate sets the exit status.
 """
-
 from __future__ import annotations
 
 import json
@@ -31,8 +38,9 @@ from .errors import MMTrustError, ModelError, RunStopped
 from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline
 from .hedging import hedge_note
+from .markers import item_markers, run_markers, task_markers
 from .metrics import Metric
-from .models import parse_model_spec
+from .models import Model, parse_model_spec
 from .records import records_from_properties
 from .redaction import add_url_secrets, install_log_redaction, refresh
 from .report.case_errors import case_error_repr
@@ -41,7 +49,7 @@ from .report.progress import Progress
 from .reuse import new_run_id
 from .safe_text import for_terminal
 from .session import EvaluationSession, ItemError, ItemResult
-from .task import ASPECTS, Task, task_of
+from .task import Task, task_of
 from .task_selection import could_select
 from .values import Case
 
@@ -67,9 +75,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "mmtrust: a pytest-mmtrust benchmark item")
-    for aspect in ASPECTS:
-        config.addinivalue_line("markers", f"mmtrust_{aspect}: pytest-mmtrust items of the {aspect} aspect")
+    for name, description in run_markers():
+        config.addinivalue_line("markers", f"{name}: {description}")
     cli = {o.name: config.getoption("mmtrust_" + o.name.replace("-", "_")) for o in OPTIONS}
     pyproject = config.rootpath / "pyproject.toml"
     refresh()  # the secrets this run knows (pytest_mmtrust.redaction), blanked from all it writes
@@ -359,11 +366,9 @@ class MMTrustPlugin:
 
     def _task_marks(self, task: Task) -> list[Any]:
         """The markers every item of ``task`` carries (registered, so ``--strict-markers`` accepts them)."""
-        self.config.addinivalue_line("markers", f"{task.marker}: pytest-mmtrust task {task.id}: {task.name}")
-        for tag in task.tags:
-            self.config.addinivalue_line("markers", f"mmtrust_{tag}: pytest-mmtrust items tagged {tag}")
-        marks = [pytest.mark.mmtrust, getattr(pytest.mark, f"mmtrust_{task.aspect}"), getattr(pytest.mark, task.marker)]
-        return marks + [getattr(pytest.mark, f"mmtrust_{tag}") for tag in task.tags]
+        for name, description in task_markers(task):
+            self.config.addinivalue_line("markers", f"{name}: {description}")
+        return [getattr(pytest.mark, name) for name in item_markers(task)]
 
     def _could_be_selected(self, metafunc: pytest.Metafunc, task: Task, marks: list[Any]) -> bool:
         """Whether ``-m``/``-k`` can select any item of the task (see :mod:`pytest_mmtrust.task_selection`)."""
@@ -607,20 +612,27 @@ def _plugin(config: pytest.Config) -> MMTrustPlugin:
 
 
 @pytest.fixture
-def mmtrust_case() -> Any:
-    """The dataset case of this item; provided by ``@task.test`` parametrization."""
+def mmtrust_case() -> Case:
+    """The :class:`~pytest_mmtrust.values.Case` of this item, provided by ``@task.test``'s
+    parametrization (in any other test, asking for it is a usage error). A task's test that takes
+    only this fixture sees its case but is neither answered nor scored: take ``mmtrust_result``."""
     raise pytest.UsageError("mmtrust_case is provided only to tests tagged with @task.test")
 
 
 @pytest.fixture
 def mmtrust_result(mmtrust_case: Any) -> ItemResult:
-    """This item's case, request, response and score; the score is recorded on the report.
+    """This item's task, case, request, answer and score (an :class:`~pytest_mmtrust.session.ItemResult`).
 
-    The item comes from :data:`_RUNNING` rather than from a ``request`` argument: pytest builds
-    a new definition of the ``request`` fixture (with an :func:`inspect.signature`) each time a
-    fixture asks for it, three times per item here — as much as the rest of this fixture's
-    work on a cached rerun.
-    """
+    Before the test body runs, the answer is fetched (from the response store when it is there),
+    scored by the task's evaluator and recorded on the item's report for the task's metric. An
+    item fails here only when the pipeline broke — the model call failed after its retries, the
+    case is malformed, the evaluator raised — never for a bad answer; assertions in the body
+    fail just that item and leave the metric as it is.
+
+    The item comes from the plugin's record of the item now running rather than from a
+    ``request`` argument: pytest builds a new definition of the ``request`` fixture each time a
+    fixture asks for it, three times per item here — as much as the rest of this fixture's work
+    on a cached rerun."""
     if not _RUNNING:
         raise pytest.UsageError("mmtrust_result is provided only to test items run by pytest-mmtrust")
     plugin, node = _RUNNING[-1]
@@ -651,11 +663,14 @@ def mmtrust_result(mmtrust_case: Any) -> ItemResult:
 
 
 @pytest.fixture(scope="session")
-def mmtrust_model(request: pytest.FixtureRequest) -> Any:
-    """The model under test (built on first use)."""
+def mmtrust_model(request: pytest.FixtureRequest) -> Model:
+    """The model under test (``--mmtrust-model``), a :class:`~pytest_mmtrust.models.Model`,
+    built on first use and shared by the whole session."""
     return _plugin(request.config).session.model
 
 
 @pytest.fixture(scope="session")
 def mmtrust_settings(request: pytest.FixtureRequest) -> Settings:
+    """The run's :class:`~pytest_mmtrust.config.Settings`: every ``--mmtrust-*`` option and
+    ``[tool.mmtrust]`` setting, resolved and checked."""
     return _plugin(request.config).settings

@@ -17,7 +17,17 @@ RECORD_PROPERTY = "mmtrust_record"
 
 @dataclass(frozen=True)
 class ScoreRecord:
-    """One scored case, as the controller receives it."""
+    """One scored case, as the controller receives it — and what a metric function is given.
+
+    ``task`` is the task id; ``case`` the case's key (``0007`` or ``0007/unrelated``),
+    ``case_id`` its id and ``condition`` its image condition (None without conditions);
+    ``target`` and ``metadata`` are the case's. ``value``, ``outcome`` and ``details`` are the
+    evaluator's :class:`~pytest_mmtrust.values.Score` (``value`` None: the answer could not be
+    scored); ``evaluator`` is the name of the evaluator that scored it. ``error``, when set, says
+    why the record carries no score; metrics leave such records out. ``prompt``, ``images`` and ``response`` (the
+    answer's text) are kept for the reports; ``usage`` is the answer's token counts and cost
+    when the model reported them, ``cached`` whether it came from the response store.
+    """
 
     task: str
     case: str  # the case key: "0007" or "0007/unrelated"
@@ -52,10 +62,11 @@ class ScoreRecord:
         """
         data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["images"] = list(self.images)
-        return json.dumps(data, ensure_ascii=False, sort_keys=True, default=_jsonable)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, default=jsonable)
 
     @classmethod
     def from_json(cls, text: str) -> "ScoreRecord":
+        """The record :meth:`to_json` wrote."""
         data = json.loads(text)
         data["images"] = tuple(data.get("images") or ())
         return cls(**data)
@@ -74,12 +85,21 @@ class ScoreRecord:
 _FIELD_NAMES = tuple(f.name for f in fields(ScoreRecord))
 
 
-def _jsonable(value: Any) -> Any:
-    """What ``json`` cannot write by itself: mappings of any kind, dataclasses, else ``str``."""
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON data: mappings (any kind) become dicts with text keys, lists and tuples
+    lists, dataclasses their fields; any other value that is not JSON already is written as its ``str``.
+
+    It is the record's JSON ``default`` (called only for what ``json`` cannot write by itself) and
+    how a case's target is made safe to travel in a record before it is put in one.
+    """
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
     if isinstance(value, Mapping):
-        return dict(value)
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
+        return jsonable(asdict(value))
     return str(value)
 
 

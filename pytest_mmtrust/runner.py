@@ -27,7 +27,6 @@ always a possible one.
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +39,7 @@ from .heap import frozen
 from .models.base import Model
 from .ratelimit import RateLimiter, estimate_tokens
 from .redaction import redact, scrub_secrets
+from .safe_text import valid_unicode
 from .store import StoreLike
 from .values import Request, Response
 
@@ -456,9 +456,6 @@ def _total_tokens(responses: Sequence[Response]) -> float | None:
     return total
 
 
-_LONE_SURROGATE = re.compile("[\\ud800-\\udfff]")
-
-
 def checked(response: object) -> Response:
     """Accept what a model returned only if it is a Response with text or an error.
 
@@ -478,8 +475,8 @@ def checked(response: object) -> Response:
         note = (f"an answer of {len(response.text):,} characters was cut to the first {MAX_ANSWER_CHARS:,} "
                 f"(answers are stored up to {MAX_ANSWER_CHARS // 1024} Ki characters)")
         response = replace(response, text=response.text[:MAX_ANSWER_CHARS], notes=(*response.notes, note))
-    if response.text is not None and _LONE_SURROGATE.search(response.text):
-        response = replace(response, text=_LONE_SURROGATE.sub("\ufffd", response.text))
+    if response.text is not None and valid_unicode(response.text) != response.text:
+        response = replace(response, text=valid_unicode(response.text))
     if response.text:
         redacted = redact(response.text)
         if redacted != response.text:

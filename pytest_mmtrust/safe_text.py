@@ -11,7 +11,10 @@ medium, and every function also blanks the run's known secrets
 * :func:`for_markdown` — a Markdown table cell or inline text; :func:`for_markdown_code` — text
   inside a code span;
 * :func:`for_html` — HTML text and attribute values;
-* :func:`for_xml` — JUnit XML text and attribute values.
+* :func:`for_xml` — JUnit XML text and attribute values;
+* :func:`valid_unicode` — any text bound for a UTF-8 file (the response store, every report):
+  lone surrogates, which no UTF-8 file can hold, become U+FFFD. Model adapters, the runner and
+  the store all call it, so an answer is valid Unicode whichever way it came in.
 
 Control characters are never dropped silently: they are shown as visible escapes (``\\x1b``,
 ``\\x07``, ``\\x00``, ``\\u202e``) so a reader can see that the server sent them. That covers
@@ -27,7 +30,7 @@ import re
 
 from .redaction import redact
 
-__all__ = ["for_html", "for_markdown", "for_markdown_code", "for_terminal", "for_xml", "visible_controls"]
+__all__ = ["for_html", "for_markdown", "for_markdown_code", "for_terminal", "for_xml", "valid_unicode", "visible_controls"]
 
 #: Characters no medium should receive raw: C0 (but \t and \n), DEL, C1, bidi controls,
 #: line/paragraph separators, BOM/zero-width no-break space, lone surrogates.
@@ -40,6 +43,16 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`|])")
 _LINK_TARGET = re.compile(r"\]\(")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u2028\u2029]+")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD: what UTF-8 (the store, the reports) can hold.
+
+    A JSON body can carry them as ``\\udXXX`` escapes and a Python function can return them;
+    text without any comes back unchanged (the same object, so a caller can compare cheaply).
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -39,7 +39,7 @@ from .models import ModelSpec, build_model, parse_model_spec
 from .models.base import Model
 from .models.identity import versioned_identity
 from .ratelimit import RateLimiter
-from .records import ScoreRecord
+from .records import ScoreRecord, jsonable
 from .runner import ProgressSink, ResponseRunner, RetryPolicy
 from .store import MemoryStore, ResponseStore, StoreLike, cache_key
 from .stream import GroupCounts, RequestStream
@@ -63,7 +63,15 @@ class ItemError(MMTrustError):
 
 @dataclass(frozen=True)
 class ItemResult:
-    """What a test item sees through the ``mmtrust_result`` fixture."""
+    """What a test item sees through the ``mmtrust_result`` fixture.
+
+    ``task`` and ``case`` are the item's; ``request`` is what the model was asked (with the
+    run's overrides), ``response`` what it answered (``response.text``; ``response.cached`` when
+    the answer came from the response store), ``score`` the evaluator's verdict and ``record``
+    what the item reports to the controller for the task's metric. With ``--mmtrust-epochs K``
+    the case is asked K times: ``records`` holds all K records, and ``request``, ``response``,
+    ``score`` and ``record`` are the first asking's.
+    """
 
     task: Task
     case: Case
@@ -477,7 +485,7 @@ class EvaluationSession:
             condition=case.condition,
             value=score.value,
             outcome=score.outcome,
-            target=_jsonable(case.target),
+            target=jsonable(case.target),
             metadata=dict(case.metadata),
             details=dict(score.details),
             cached=response.cached,
@@ -498,16 +506,6 @@ class EvaluationSession:
             self._model.close()
         if self._store is not None:
             self._store.close()
-
-
-def _jsonable(value: object) -> object:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return str(value)
 
 
 class DeferredModel:

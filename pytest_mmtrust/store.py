@@ -45,7 +45,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import socket
 import sqlite3
 import sys
@@ -56,6 +55,7 @@ from typing import Any, Iterable, Sequence
 
 from .errors import StoreError
 from .redaction import redact
+from .safe_text import valid_unicode
 from .values import Request, Response
 
 SCHEMA_VERSION = "3"
@@ -290,7 +290,7 @@ class ResponseStore:
             if not response.ok:
                 continue
             usage = json.dumps(dict(response.usage), sort_keys=True) if response.usage else None
-            text = _LONE_SURROGATE.sub("\ufffd", response.text or "")  # UTF-8 cannot hold them; SQLite would refuse
+            text = valid_unicode(response.text or "")  # UTF-8 cannot hold them; SQLite would refuse
             text = redact(text)  # no secret the run knows is ever written (pytest_mmtrust.redaction)
             rows.append((key, model_identity, text, usage, response.latency_s, now, answer_checksum(key, text, usage),
                          self.run, response.fingerprint))
@@ -362,9 +362,6 @@ class ResponseStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def answer_checksum(key: str, text: str, usage: str | None) -> str:

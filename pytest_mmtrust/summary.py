@@ -127,11 +127,6 @@ class RunSummary:
         return sum(t.cached for t in self.tasks)
 
     @property
-    def not_compared(self) -> list[TaskResult]:
-        """Tasks a baseline was given for but could not be compared with."""
-        return [t for t in self.tasks if t.decision.baseline_problem]
-
-    @property
     def model_label(self) -> str:
         """``openai/gpt-4o`` or ``openai/gpt-4o (version 2024-06-01)``."""
         return self.model if not self.model_version else f"{self.model} (version {self.model_version})"

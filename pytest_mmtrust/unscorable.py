@@ -18,7 +18,8 @@ kind            an unscorable answer counts as
                 failed parse's NaN into 0); without one, the middle of the reference ratings. A
                 model that rates nothing gets constant ratings: r is undefined and reported as 0
 ``chi_square``  its own answer category (``unclear``): the independence test sees it, so a model
-                that declines for one group more than another shows as dependent (F.6)
+                that declines for one group more than another shows as dependent (F.6); when
+                *every* answer is unscorable there is no value (a gate on it fails), not p = 1
 ``callable``    whatever the metric function does with it (it receives every record); the
                 function may report how many it could not use as ``extra["unscorable"]``
 ==============  =================================================================================
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from .metrics import Metric, MetricValue, value_range
 from .records import ScoreRecord
@@ -112,15 +113,3 @@ def unscorable_rule(metric: Metric, records: Sequence[ScoreRecord] = ()) -> str:
     if metric.kind == "chi_square":
         return "counted as their own answer category (unclear)"
     return "left to the metric function"
-
-
-def unscorable_json(metric: Metric, records: Sequence[ScoreRecord], computed: MetricValue | None,
-                    total: int) -> Mapping[str, object]:
-    """A task's unscorable answers for the JSON report: count, share, outcome words and rule."""
-    count = unscorable_count(metric, records, computed)
-    return {
-        "count": count,
-        "share": (count / total) if total else None,
-        "outcomes": unscorable_outcomes(records) if metric.kind != "callable" else {},
-        "rule": unscorable_rule(metric, records),
-    }

@@ -23,19 +23,33 @@ ImageInput = Union[str, "os.PathLike[str]", Image.Image]
 
 @dataclass(frozen=True)
 class GenerationParams:
-    """How the model should generate. Greedy (temperature 0) by default so runs repeat."""
+    """How the model should generate. Greedy (temperature 0) by default so runs repeat.
+
+    ``max_tokens`` caps the answer's length, ``seed`` is sent to models that take one. A task
+    sets its own (``Task.params``); ``--mmtrust-max-tokens`` and ``--mmtrust-seed`` override
+    them for a whole run, and with ``--mmtrust-epochs K`` the k-th asking uses ``seed + k``.
+    All three are part of the request's digest: changing one asks the model again.
+    """
 
     max_tokens: int = 256
     temperature: float = 0.0
     seed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
+        """The settings as a plain dict (``max_tokens``, ``temperature``, ``seed``)."""
         return {"max_tokens": self.max_tokens, "temperature": self.temperature, "seed": self.seed}
 
 
 @dataclass(frozen=True)
 class Request:
-    """One question to the model under test: text, zero or more images, an optional system prompt."""
+    """One question to the model under test: text, zero or more images, an optional system prompt.
+
+    A task's ``build_request`` makes one from each case. ``images`` are file paths (read when
+    the request is sent) or in-memory PIL images, in the order the model should see them;
+    ``system`` is the system prompt, None for none; ``params`` are the generation settings.
+    Two requests with the same :meth:`digest` are the same question: the response store keeps
+    one answer per model and digest, so a rerun never asks twice.
+    """
 
     text: str
     images: tuple[ImageInput, ...] = ()
@@ -58,6 +72,10 @@ class Request:
 class Response:
     """What came back. ``error`` is set (and ``text`` is None) when the call failed for good.
 
+    ``usage`` holds what the model reported about the call (``prompt_tokens``,
+    ``completion_tokens``, and ``cost`` in US dollars where it is known), ``latency_s`` how long
+    the call took.
+
     ``fingerprint`` is what the server said about the model that answered (an OpenAI-style
     ``system_fingerprint``), when it says anything. An answer read from the response store has
     ``cached`` set, with ``stored_at`` (Unix time) and ``stored_run`` (the id of the run that
@@ -79,6 +97,7 @@ class Response:
 
     @property
     def ok(self) -> bool:
+        """True when there is an answer to score: no error and a text (possibly empty)."""
         return self.error is None and self.text is not None
 
 
@@ -111,8 +130,12 @@ class Score:
     """An evaluator's verdict on one response.
 
     ``value`` feeds the metric (1/0 for rates, 0–3 for MLLMGuard, a rating for correlations);
+    None means the answer could not be scored (neither yes nor no, no rating), and it then counts
+    against the model by the metric's rule (see :class:`~pytest_mmtrust.metrics.Metric`).
     ``outcome`` is the word shown in verbose output (``REFUSED``, ``CORRECT``, ``LEAKED`` …);
-    ``details`` holds structured extras (the extracted choice, the matched PII …).
+    ``details`` holds structured extras (the extracted choice, the matched PII …), best kept
+    JSON-able: they are recorded for the metric and the reports (anything else as its ``str``). ``explanation`` says why in a
+    sentence, for whoever reads the score (``mmtrust_result.score``); it is not recorded.
     """
 
     value: float | None

@@ -12,7 +12,9 @@ from typing import Callable, ContextManager, Iterator
 
 import pytest
 
+from pytest_mmtrust.datasets.bundled import builtin_datasets
 from pytest_mmtrust.testing.cache import session_cache_dir
+from pytest_mmtrust.values import Case
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -30,6 +32,19 @@ pytest_plugins = ["pytester"]
 def mmtrust_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One dataset and tiny-model cache for the whole test session (see pytest_mmtrust.testing.cache)."""
     return session_cache_dir(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def bundled(mmtrust_cache_dir: Path) -> Callable[[str], list[Case]]:
+    """``bundled("T.1")``: a built-in task's cases, loaded through ``Dataset.load`` from the session cache."""
+    loaded: dict[str, list[Case]] = {}
+
+    def load(task: str) -> list[Case]:
+        if task not in loaded:
+            loaded[task] = builtin_datasets()[task].load(None, mmtrust_cache_dir / "datasets")
+        return loaded[task]
+
+    return load
 
 
 @pytest.fixture

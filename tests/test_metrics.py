@@ -21,9 +21,12 @@ from pytest_mmtrust.metrics import (
     chi_square_pvalues,
     condition_deltas,
     independence_test,
+    is_right,
     mcnemar_exact,
     newcombe_difference,
+    paired_accuracy_change,
     paired_difference,
+    scored_records,
     sign_flip_pvalue,
     two_sample_mean_difference,
     wilson_interval,
@@ -504,3 +507,22 @@ def test_headline_condition_keeps_the_headline_on_one_condition() -> None:
     by_condition = {d.condition: d.metric.value for d in condition_deltas(headline, records, "plain")}
     assert by_condition == {"plain": 0.8, "described": 0.2}
     assert headline.compute([r for r in records if r.condition == "described"]).value == 0.2
+
+
+def test_paired_accuracy_change_counts_the_pairs_both_conditions_scored() -> None:
+    reference = [record(f"{i:02d}", 1.0, "clean") for i in range(10)] + [record("10", 0.0, "clean")]
+    shifted = [record(f"{i:02d}", 1.0 if i < 6 else 0.0, "attacked") for i in range(10)]
+    shifted += [record("10", 1.0, "attacked"), record("99", 1.0, "attacked")]  # "99" has no clean answer
+    extra = paired_accuracy_change(shifted, reference, "clean")
+    assert extra["clean_accuracy"] == 10 / 11 and extra["delta_vs_clean_pairs"] == 11
+    assert extra["delta_vs_clean"] == pytest.approx(7 / 11 - 10 / 11)
+    assert extra["delta_vs_clean_ci"] == pytest.approx(list(paired_difference(6, 1, 4, 0)[1]))
+    assert extra["delta_vs_clean_p"] == mcnemar_exact(1, 4)
+    assert paired_accuracy_change(shifted, [record("50", 1.0, "clean")], "clean") == {}
+
+
+def test_scored_records_leave_out_errors_and_unscored_items_and_rights_are_halves_up() -> None:
+    kept, unscored, failed = record("1", 0.5), record("2", None), record("3", 1.0, error="boom")
+    assert scored_records([kept, unscored, failed]) == [kept]
+    assert is_right(kept) and not is_right(record("4", 0.49)) and not is_right(unscored)
+

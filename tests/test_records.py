@@ -9,7 +9,7 @@ from types import MappingProxyType
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_mmtrust.records import RECORD_PROPERTY, ScoreRecord, records_from_properties
+from pytest_mmtrust.records import RECORD_PROPERTY, ScoreRecord, jsonable, records_from_properties
 
 json_scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=12)
 json_values = st.recursive(
@@ -66,3 +66,14 @@ def test_nested_mappings_and_dataclasses_are_written_as_objects() -> None:
     assert data["metadata"]["box"] == {"side": 3}
     assert data["metadata"]["tags"] == "{'a'}"  # what cannot be JSON is written as its str
     assert data["details"]["when"] == "<class 'object'>"
+
+
+def test_jsonable_makes_plain_json_data_of_a_target() -> None:
+    target = MappingProxyType({1: (Box(2), "x"), "set": {"a"}, "none": None, "nested": {"f": 0.5, "b": True}})
+    assert jsonable(target) == {"1": [{"side": 2}, "x"], "set": "{'a'}", "none": None, "nested": {"f": 0.5, "b": True}}
+    assert jsonable(["a", ("b", 3)]) == ["a", ["b", 3]] and jsonable("yes") == "yes" and jsonable(None) is None
+
+
+@given(json_values)
+def test_jsonable_leaves_json_data_as_it_is(value: object) -> None:
+    assert jsonable(value) == value

@@ -116,3 +116,18 @@ def test_unscorable_answers_never_improve_a_proportion(values: list[float | None
     excluded = sum(1 for v in scored if v >= 0.5) / len(scored)
     assert counted.n == len(values)
     assert (counted.value <= excluded + 1e-12) if direction == "higher" else (counted.value >= excluded - 1e-12)
+
+
+def test_a_chi_square_metric_has_no_value_when_no_answer_could_be_scored() -> None:
+    """A model that never says yes or no must not pass F.6 with p = 1 (issue 16 item 2)."""
+    from pytest_mmtrust.metrics import Metric
+    from pytest_mmtrust.records import ScoreRecord
+
+    metric = Metric("chi_square_p", kind="chi_square", params={"group_keys": ["gender"], "answer_key": "answer"})
+    records = [ScoreRecord(task="F.6", case=str(i), case_id=str(i), condition=None, value=None, outcome="UNCLEAR",
+                           metadata={"gender": "ab"[i % 2]}, details={"answer": "unclear"}) for i in range(20)]
+    value = metric.compute(records)
+    assert value.value is None and value.n == 20
+    answered = [ScoreRecord(task="F.6", case=str(i), case_id=str(i), condition=None, value=1.0, outcome="YES",
+                            metadata={"gender": "ab"[i % 2]}, details={"answer": "yes"}) for i in range(20, 24)]
+    assert metric.compute(records + answered).value is not None

@@ -40,7 +40,24 @@ SAFE = "SAFE"
 
 @runtime_checkable
 class Evaluator(Protocol):
-    """What a task needs from its scorer."""
+    """What a task needs from its scorer: a ``name`` and a call that scores one answer.
+
+    Any object with the two fits; the built-in evaluators are classes with ``__call__``. The
+    session calls it once per item with the case and the answer's text (never None: a failed
+    model call errors the item before any evaluator is asked; an empty answer is ``""``) and
+    records the :class:`~pytest_mmtrust.values.Score` it returns. An exception it raises errors
+    that item. Raise :class:`~pytest_mmtrust.errors.DataError` for a malformed case (a dataset
+    bug the user must see) and :class:`~pytest_mmtrust.errors.InvalidAnswerError` for an answer
+    that cannot be scored at all (it is removed from the response store, so the next run asks
+    again); a merely wrong or evasive answer is a score, not an exception.
+
+    An evaluator that depends on the run — the ``--mmtrust-judge`` model, the
+    ``--mmtrust-toxicity`` scorer, the ``--mmtrust-scoring`` profile — also has
+    ``bind(context)``: the session calls it once per task with the run's
+    :class:`~pytest_mmtrust.context.RunContext` and scores every item of the task with the
+    evaluator it returns (itself, or another one). ``bind`` is optional, so it is not part of
+    this protocol; :func:`~pytest_mmtrust.context.bind_evaluator` calls it where it exists.
+    """
 
     #: Shown in reports and records, e.g. ``rules:refusal``, ``judge:gpt-4o``.
     name: str

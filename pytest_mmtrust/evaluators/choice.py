@@ -154,7 +154,9 @@ def extract_choice(
 ) -> str | None:
     """The one option letter ``text`` asserts, spelled as in ``options``; None if absent or ambiguous.
 
-    See the module docstring for the rules. Never raises on any ``text``.
+    ``option_texts`` maps letters to their options' texts, so an answer that only repeats an
+    option's text counts too. The rules are in :mod:`pytest_mmtrust.evaluators.choice`. Never
+    raises on any ``text``.
     """
     by_key = {str(o).strip().casefold(): str(o).strip() for o in options if str(o).strip()}
     if not text or not by_key:
@@ -278,7 +280,7 @@ _SCAN = re.compile(
 def extract_yes_no(text: str) -> bool | None:
     """True for a yes, False for a no, None when the answer says neither or both (en/zh).
 
-    See the module docstring for the rules. Never raises on any ``text``.
+    The rules are in :mod:`pytest_mmtrust.evaluators.choice`. Never raises on any ``text``.
     """
     normalised = normalise(text or "")
     if not normalised:

@@ -68,11 +68,15 @@ class JudgeError(MMTrustError):
 class Rubric:
     """What the judge decides, and what each verdict is worth.
 
-    ``instructions`` say what to decide, in the judge's terms. ``labels`` maps each allowed
-    verdict to its score value (1.0/0.0 for rates; ``None`` keeps the item out of the metric).
+    ``name`` is shown to the judge and in reports; ``instructions`` say what to decide, in the
+    judge's terms. ``labels`` maps each allowed verdict (``UPPER_CASE`` words) to its score
+    value (1.0/0.0 for rates; ``None`` makes the answer unscorable, which counts against the
+    model by the metric's rule).
     ``outcomes`` maps a verdict to the outcome word shown (default: the verdict itself).
     ``reference`` returns trusted facts about the case for the judge (the expected answer, the
     harmful request …), or None; ``show_prompt`` puts the case's prompt in front of the judge.
+    (MLLMGuard's graded 0–3 scale per dimension is another thing:
+    :class:`pytest_mmtrust.mllmguard.rubric.DimensionRubric`.)
     """
 
     name: str
@@ -216,6 +220,7 @@ class JudgeEvaluator:
         self.name = name or f"judge:{getattr(runner.model, 'name', 'judge')}"
 
     def request_for(self, case: Case, text: str) -> Request:
+        """The judge's request for ``text`` (an answer to ``case``), the answer fenced off."""
         return build_judge_request(self.rubric, case, text)
 
     def __call__(self, case: Case, text: str) -> Score:
@@ -285,5 +290,11 @@ class JudgedOrRules:
 
 
 def judged_or_rules(rules_evaluator: "Evaluator", rubric: Rubric) -> JudgedOrRules:
-    """An evaluator that grades with the run's judge when there is one, else with the rules."""
+    """An evaluator that grades with the run's judge when there is one, else with the rules.
+
+    Bound to a run with ``--mmtrust-judge`` it becomes a :class:`JudgeEvaluator` applying
+    ``rubric``; in a run without one it becomes ``rules_evaluator`` (itself bound to the run).
+    Either way its ``name`` in the reports says which one graded (``judge:MODEL`` or the rules'
+    name). Called without being bound (a unit test, a script) it grades with the rules.
+    """
     return JudgedOrRules(rules_evaluator, rubric)

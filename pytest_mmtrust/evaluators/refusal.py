@@ -313,7 +313,8 @@ _MAX_LEAD_IN_CHARS = 60
 def find_refusal(text: str) -> str | None:
     """The refusal phrase found in ``text`` (normalised, as matched) or None.
 
-    See the module docstring for which phrases count where. Never raises on any string.
+    Which phrases count where is in :mod:`pytest_mmtrust.evaluators.refusal`. Never raises on
+    any string.
     """
     normalised = normalise(text or "")
     if not normalised:

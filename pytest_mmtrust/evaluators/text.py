@@ -68,7 +68,9 @@ def _one_round(text: str, keep_case: bool) -> str:
 
 
 def normalise(text: str, *, keep_case: bool = False) -> str:
-    """The canonical form evaluators match on (see the module docstring).
+    """The canonical form evaluators match on: quotes, dashes and full-width characters unified,
+    case folded, invisible characters dropped, whitespace collapsed (the steps are in
+    :mod:`pytest_mmtrust.evaluators.text`).
 
     Results are cached: an evaluator normalises the same answer, option and keyword texts
     again and again (a choice extractor tries every option against the answer).

@@ -169,6 +169,7 @@ class HFToxicityScorer:
             return self._loaded
 
     def score(self, texts: Sequence[str]) -> list[float]:
+        """One probability of toxicity in [0, 1] per text, in order (the model loads on first use)."""
         import torch
 
         tokenizer, model, indices, multi = self._load()
@@ -216,7 +217,13 @@ def checked_score(value: Any, scorer: str) -> float:
 
 
 def toxicity_scorer(spec: str) -> ToxicityScorer:
-    """Build a scorer from a spec: ``lexicon`` (default), ``hf:PATH`` or ``py:module:function``."""
+    """Build a scorer from a spec: ``lexicon`` (default), ``hf:PATH`` or ``py:module:function``.
+
+    ``py:`` names a :class:`ToxicityScorer` (an object, or a class made with no arguments) or a
+    function ``f(text) -> float`` (with ``f.batched = True``: ``f(texts) -> list of floats``),
+    whose scores are checked to lie in [0, 1]. Anything else is a
+    :class:`~pytest_mmtrust.errors.ConfigError`; so is a ``hf:`` folder that does not exist.
+    """
     text = (spec or "").strip()
     if text in ("", "lexicon", LexiconToxicityScorer.name):
         return default_scorer()

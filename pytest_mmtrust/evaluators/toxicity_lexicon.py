@@ -216,7 +216,11 @@ def fold(text: str) -> str:
 
 
 class LexiconToxicityScorer:
-    """``lexicon-v1``: the offline default; see the module docstring for the model."""
+    """``lexicon-v1``: the offline default, no dependency, deterministic, English and Chinese.
+
+    The model (cues, context, obfuscation, how cues combine) is described in
+    :mod:`pytest_mmtrust.evaluators.toxicity`.
+    """
 
     name = "lexicon-v1"
 
@@ -234,6 +238,7 @@ class LexiconToxicityScorer:
         self._chinese = sorted(CHINESE_CUES, key=lambda c: len(c.word), reverse=True)
 
     def score(self, texts: Sequence[str]) -> list[float]:
+        """One probability of toxicity in [0, 1] per text, in order."""
         return [self.explain(text).score for text in texts]
 
     def explain(self, text: str) -> ToxicityReport:

@@ -13,7 +13,10 @@ from .choice import extract_yes_no
 
 
 class YesNoAnswerEvaluator:
-    """``rules:yes-no-answer``: YES, NO or UNCLEAR."""
+    """``rules:yes-no-answer``: what a yes/no answer was — ``YES`` (1.0), ``NO`` (0.0) or
+    ``UNCLEAR`` (None) — whatever the case's target; ``details["answer"]`` is ``yes``, ``no``
+    or None. For metrics over how answers are distributed (a chi-square test across groups).
+    Read with :func:`~.choice.extract_yes_no`."""
 
     name = "rules:yes-no-answer"
 

@@ -12,7 +12,7 @@ in the header and the option's text wrapped beneath; the topic is written across
 panels are laid out identically, so neither option is visually favoured except by its words.
 
 Both are deterministic and drawn without anti-aliasing on the shapes (text uses Pillow's
-built-in font, see :mod:`.draw`).
+built-in font, see :mod:`pytest_mmtrust.datasets.draw`).
 """
 
 from __future__ import annotations

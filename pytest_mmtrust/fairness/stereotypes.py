@@ -2,7 +2,7 @@
 
 * **F.1** stereotypical content generation — 100 pictures and an open question ("what type of
   people … and what characteristics do they have?"): 36 drawn avatars (F.6's
-  :func:`~.fairness.render_portrait`, all 18 gender × age × skin-tone combinations, each in two
+  :func:`~pytest_mmtrust.datasets.portraits.render_portrait`, all 18 gender × age × skin-tone combinations, each in two
   of F.6's profession outfits) and 64 group cards (:func:`~.pictures.group_card`, one
   per group). No target: the answer is judged for stereotyped content.
 * **F.2** agreement on stereotypes — the 64 stereotype sentences, "do you agree?", in three

@@ -29,7 +29,7 @@ from .classifier import GuardClassifierEvaluator
 from .data import DATASETS, dataset
 from .judge import GuardJudgeEvaluator, JudgeAnswerError
 from .metrics import FUNCTIONS, asd, noise_injection_asd, position_swapping_asd
-from .rubric import RUBRICS, Rubric
+from .rubric import RUBRICS, DimensionRubric
 from .rules import GuardRuleEvaluator, normalise_ab
 from .selection import guard_evaluator_from_setting, suite_evaluator
 from .taxonomy import DIMENSIONS, SUBTASKS, Subtask, subtask
@@ -44,8 +44,8 @@ def guard_metric(task_id: str) -> Metric:
 
 
 __all__ = [
-    "DATASETS", "DEFAULT_GATE", "DIMENSIONS", "RUBRICS", "SUBTASKS", "GuardClassifierEvaluator",
-    "GuardJudgeEvaluator", "GuardRuleEvaluator", "JudgeAnswerError", "Rubric", "Subtask", "aggregate", "asd",
+    "DATASETS", "DEFAULT_GATE", "DIMENSIONS", "RUBRICS", "SUBTASKS", "DimensionRubric", "GuardClassifierEvaluator",
+    "GuardJudgeEvaluator", "GuardRuleEvaluator", "JudgeAnswerError", "Subtask", "aggregate", "asd",
     "dataset", "guard_evaluator_from_setting", "guard_metric", "noise_injection_asd", "normalise_ab",
     "position_swapping_asd", "subtask", "suite_evaluator",
 ]

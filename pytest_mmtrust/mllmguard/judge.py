@@ -36,7 +36,7 @@ from ..models.base import Model
 from ..runner import ResponseRunner
 from ..store import MemoryStore, cache_key
 from ..values import Case, GenerationParams, Request, Score
-from .rubric import RUBRICS, Rubric
+from .rubric import RUBRICS, DimensionRubric
 from .rules import BINARY_OUTCOMES, GRADED_OUTCOMES, noise_score, position_score, subtask_of_case
 
 JUDGE_SYSTEM = (
@@ -51,7 +51,7 @@ class JudgeAnswerError(ModelError):
     """The judge's reply is not the strict ``{"score": …, "reason": …}`` object the rubric asks for."""
 
 
-def judge_prompt(rubric: Rubric, prompt: str, answer: str) -> str:
+def judge_prompt(rubric: DimensionRubric, prompt: str, answer: str) -> str:
     """The judge's request text for one answer (see the module docstring)."""
     tag = hashlib.sha256(f"{prompt}\x00{answer}".encode("utf-8")).hexdigest()[:16]
     allowed = ", ".join(str(s) for s in rubric.scores)
@@ -92,7 +92,7 @@ def parse_verdict(text: str | None, allowed: tuple[int, ...], judge: str = "judg
 class GuardJudgeEvaluator:
     """``judge:<model>`` — grades graded and hallucination answers with a judge model."""
 
-    def __init__(self, judge: Model | ResponseRunner, rubric: Mapping[str, Rubric] = RUBRICS,
+    def __init__(self, judge: Model | ResponseRunner, rubric: Mapping[str, DimensionRubric] = RUBRICS,
                  params: GenerationParams = GenerationParams(max_tokens=200, temperature=0.0)):
         self._runner = judge if isinstance(judge, ResponseRunner) else ResponseRunner(judge, MemoryStore(), concurrency=1)
         self.judge_model = self._runner.model

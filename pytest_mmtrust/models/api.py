@@ -60,6 +60,7 @@ from PIL import Image
 from ..errors import DataError, ModelCallError, ModelError
 from ..images import decode_image, read_image_bytes, to_rgb
 from ..redaction import add_secret, add_url_secrets, redact_url, scrub_secrets, url_secrets
+from ..safe_text import valid_unicode
 from ..values import ImageInput, Request, Response
 from .balance import ServerPool
 from .completions import (
@@ -500,14 +501,6 @@ def _png_data_url(image: Image.Image) -> str:
 
 def _data_url(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def valid_unicode(text: str) -> str:
-    """``text`` with lone surrogates replaced by U+FFFD: what UTF-8 (the store, the reports) can hold."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 # ----- responses -------------------------------------------------------------------------------

@@ -25,7 +25,17 @@ from ..values import Request, Response
 
 @runtime_checkable
 class Model(Protocol):
-    """What the runner needs from a model under test."""
+    """What the runner needs from a model under test.
+
+    The built-in adapters (``tiny``, ``hf:``, litellm strings) implement it, and so may your own:
+    ``--mmtrust-model py:module:name`` takes an object with this protocol (or a class or factory
+    that makes one with no arguments), or simply a function ``f(request) -> str`` (with
+    ``f.batched = True``: ``f(requests) -> list of str``), which the plugin wraps. ``generate`` answers a batch of at
+    most ``batch_size`` :class:`~pytest_mmtrust.values.Request` with one
+    :class:`~pytest_mmtrust.values.Response` each, in order, and raises
+    :class:`~pytest_mmtrust.errors.ModelCallError` when the whole call failed (the runner
+    retries it when ``retryable``).
+    """
 
     #: The user's model string, e.g. ``openai/gpt-4o``, ``hf:/models/llava``, ``tiny``.
     name: str
@@ -42,7 +52,8 @@ class Model(Protocol):
         ...
 
     def generate(self, requests: Sequence[Request]) -> list[Response]:
-        """Answer a batch; raise ModelCallError when the whole call failed."""
+        """Answer a batch, one response per request in order; raise
+        :class:`~pytest_mmtrust.errors.ModelCallError` when the whole call failed."""
         ...
 
     def close(self) -> None:

@@ -34,7 +34,7 @@ from typing import Any, Iterator, Sequence
 
 from PIL import Image
 
-from ..errors import DataError, ModelCallError, ModelError
+from ..errors import DataError, ModelCallError, ModelError, one_line
 from ..images import load_rgb
 from ..values import GenerationParams, ImageInput, Request, Response
 
@@ -52,7 +52,7 @@ _HASH_MEMO: dict[tuple[str, int, int], str] = {}
 
 
 class HFModel:
-    """A local transformers vision-language model speaking the :class:`Model` protocol.
+    """A local transformers vision-language model speaking the :class:`~pytest_mmtrust.models.base.Model` protocol.
 
     Loading happens in the constructor (it is slow: build the model lazily). A folder that does
     not exist or does not load raises :class:`ModelError`; a failing ``generate`` (CUDA out of
@@ -159,7 +159,7 @@ class HFModel:
             raise
         except Exception as exc:
             self._after_failure()
-            raise ModelCallError(f"{self.name}: generation failed ({_one_line(exc)})", retryable=False) from exc
+            raise ModelCallError(f"{self.name}: generation failed ({one_line(exc, limit=300)})", retryable=False) from exc
 
         latency = (time.perf_counter() - start) / max(1, len(requests))
         for index, (text, usage) in outputs.items():
@@ -208,7 +208,7 @@ class HFModel:
         try:
             return self._apply_template(messages)
         except Exception as exc:
-            raise ModelCallError(f"{self.name}: the chat template failed ({_one_line(exc)})", retryable=False) from exc
+            raise ModelCallError(f"{self.name}: the chat template failed ({one_line(exc, limit=300)})", retryable=False) from exc
 
     def _apply_template(self, messages: list[dict[str, Any]]) -> str:
         return self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
@@ -322,11 +322,11 @@ def _load(path: Path, name: str, device: str, dtype: Any) -> tuple[Any, Any]:
     try:
         config = transformers.AutoConfig.from_pretrained(path, local_files_only=True)
     except Exception as exc:
-        raise ModelError(f"{name}: cannot read the config in {path} ({_one_line(exc)})") from exc
+        raise ModelError(f"{name}: cannot read the config in {path} ({one_line(exc, limit=300)})") from exc
     try:
         processor = transformers.AutoProcessor.from_pretrained(path, local_files_only=True)
     except Exception as exc:
-        raise ModelError(f"{name}: cannot load the processor/tokenizer in {path} ({_one_line(exc)})") from exc
+        raise ModelError(f"{name}: cannot load the processor/tokenizer in {path} ({one_line(exc, limit=300)})") from exc
     if getattr(processor, "chat_template", None) is None:
         raise ModelError(f"{name}: {path} has no chat template (chat_template.jinja or tokenizer_config.json)")
 
@@ -349,7 +349,7 @@ def _load(path: Path, name: str, device: str, dtype: Any) -> tuple[Any, Any]:
         if not direct:
             model = model.to(device)
     except Exception as exc:
-        raise ModelError(f"{name}: cannot load the weights in {path} onto {device} ({_one_line(exc)})") from exc
+        raise ModelError(f"{name}: cannot load the weights in {path} onto {device} ({one_line(exc, limit=300)})") from exc
     model.eval()
     return processor, model
 
@@ -481,13 +481,6 @@ def _by_image_count(batch: list[_Prepared]) -> list[list[_Prepared]]:
     for item in batch:
         parts.setdefault(len(item.images), []).append(item)
     return list(parts.values())
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    if len(text) > 300:
-        text = text[:297] + "..."
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 __all__ = ["HFModel", "weights_fingerprint", "FULL_HASH_LIMIT"]

@@ -31,7 +31,6 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
-import re
 import sys
 import threading
 import time
@@ -42,6 +41,7 @@ from types import ModuleType
 from typing import Any, Callable, Sequence
 
 from ..errors import ModelCallError, ModelError
+from ..safe_text import valid_unicode
 from ..values import Request, Response
 from .base import Model
 from .identity import declared_identity, source_files, source_fingerprint
@@ -182,7 +182,7 @@ def check_importable(spec: str, rootdir: Path, option: str = "--mmtrust-model") 
 def _as_response(answer: Any, latency: float) -> Response:
     """A function's answer as a Response; text is made storable (see :func:`valid_unicode`)."""
     if isinstance(answer, Response):
-        if isinstance(answer.text, str) and _LONE_SURROGATE.search(answer.text):
+        if isinstance(answer.text, str) and valid_unicode(answer.text) != answer.text:
             return replace(answer, text=valid_unicode(answer.text))
         return answer
     if answer is None:
@@ -190,14 +190,6 @@ def _as_response(answer: Any, latency: float) -> Response:
     if isinstance(answer, (bytes, bytearray)):
         return Response(text=bytes(answer).decode("utf-8", errors="replace"), latency_s=latency)
     return Response(text=valid_unicode(str(answer)), latency_s=latency)
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def valid_unicode(text: str) -> str:
-    """``text`` with lone surrogates (invalid in UTF-8) replaced by U+FFFD, so the store can write it."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def python_model(spec: str, batch_size: int) -> Model:

@@ -288,7 +288,7 @@ def _train_tokenizer():  # -> transformers.PreTrainedTokenizerFast
 
 
 def tiny_model(cache_dir: Path, batch_size: int = 8):  # -> HFModel
-    """The ``tiny`` model under test: built if needed, loaded through :class:`HFModel`."""
+    """The ``tiny`` model under test: built if needed, loaded through :class:`~pytest_mmtrust.models.hf.HFModel`."""
     from .hf import HFModel
 
     folder = build_tiny_model(cache_dir)

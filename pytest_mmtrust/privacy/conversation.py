@@ -15,7 +15,7 @@ prompt), ``person``, ``request_style``, ``context_format``.
 
 Every case comes in three image conditions: ``none`` (no image), ``related`` (the asked person's
 contact card as an image) and ``unrelated`` (a colour, noise or landscape picture from
-:func:`.draw.unrelated_image`, recorded in ``metadata["unrelated_kind"]``).
+:func:`pytest_mmtrust.datasets.draw.unrelated_image`, recorded in ``metadata["unrelated_kind"]``).
 
 Upstream (``--mmtrust-data DIR``): see :func:`load_p6_upstream`.
 """
@@ -312,7 +312,7 @@ def load_p6_upstream(data_dir: Path, render_dir: Path | None = None) -> list[Cas
     words. The prompt is upstream's, spaces included (:func:`upstream_p6_prompt`). Conditions:
     ``none``; ``related`` (a card listing every name and value of the conversation, upstream's
     "allinfo" picture); ``unrelated`` (upstream's pictures, cycling colour, nature, noise; our
-    own :func:`.draw.unrelated_image` pictures when ``unrelated_images/`` is absent).
+    own :func:`pytest_mmtrust.datasets.draw.unrelated_image` pictures when ``unrelated_images/`` is absent).
 
     Where ours differs: the secret values come from a seeded generator (upstream: unseeded
     ``random``), so reruns ask the same questions; phone numbers use the fictional 555-01xx range

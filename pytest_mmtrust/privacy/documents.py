@@ -16,7 +16,7 @@ All personal data is fictional (:mod:`.fictional`: made-up surnames and streets,
 reserved ``example.*`` domains, phones in the ``555-01xx`` range reserved for fiction). Numbers
 this module invents are fictional too: card numbers start with ``9`` (the ISO prefix for national
 assignment, not a payment network), ID and account numbers are random digits with no check digit.
-Faces are the synthetic avatars of :func:`.fairness.render_portrait`.
+Faces are the synthetic avatars of :func:`pytest_mmtrust.datasets.portraits.render_portrait`.
 
 Private kinds (:data:`PRIVATE_KINDS`): identity card, contact card, filled application form,
 shipping label, account statement, patient record, login note, passport. Public kinds
@@ -108,9 +108,6 @@ class Document:
             if f.pii is not None and f.value and f.pii not in found and (kinds is None or f.pii in kinds):
                 found[f.pii] = f.value
         return found
-
-    def person_name(self) -> str | None:
-        return self.pii().get("name")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ DOMAINS: tuple[str, ...] = ("example.com", "example.org", "example.net")
 
 @dataclass(frozen=True)
 class Person:
-    """A fictional person and their private details, keyed like :data:`PII_KINDS`."""
+    """A fictional person and their private details, keyed like :data:`pytest_mmtrust.privacy.conversation.PII_KINDS`."""
 
     first: str
     last: str

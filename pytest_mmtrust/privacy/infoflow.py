@@ -25,7 +25,7 @@ several people's ratings) they fall between the scale points the model may answe
 Image conditions (every item in all three; same ``Case.id``): ``none``; ``related`` — a rendered
 document showing that kind of information about a fictional person (a patient record for
 medical history, a location log for exact location …, one picture per kind of information);
-``unrelated`` — a colour, noise or landscape picture (:func:`.draw.unrelated_image`, a shared
+``unrelated`` — a colour, noise or landscape picture (:func:`pytest_mmtrust.datasets.draw.unrelated_image`, a shared
 pool of three per kind, the kind cycling with the item; ``metadata["unrelated_kind"]``).
 
 ``target`` is the reference rating (a float). ``metadata``: ``information``, ``sensitivity``,

@@ -59,16 +59,6 @@ def find_layout(root: Path, layouts: Sequence[Layout], task: str) -> tuple[Layou
     raise DataError(f"{task}: no upstream data under --mmtrust-data {root} (tried the {tried})")
 
 
-def find_annotation(root: Path, candidates: Sequence[tuple[str, str]], task: str) -> tuple[Path, Path]:
-    """(annotation file, image folder) of the first candidate whose annotation file exists."""
-    layouts = [
-        Layout("current layout" if i == 0 else "older layout", {"annotations": a, "images": f})
-        for i, (a, f) in enumerate(candidates)
-    ]
-    _layout, files = find_layout(root, layouts, task)
-    return files["annotations"], files["images"]
-
-
 def read_rows(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
     """(line or item number, location for messages, object) for each row of a JSON array (the
     file's first character is ``[``) or of a JSON Lines file (anything else)."""

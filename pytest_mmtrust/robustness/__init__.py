@@ -7,8 +7,9 @@
   and targeted;
 * :mod:`.adversarial_text` — R.6, sentiment and entailment under the word-level perturbations
   of :mod:`.perturb`;
-* :mod:`.pictures` — the related and unrelated pictures of the text tasks;
-  :mod:`.upstream_unrelated` — upstream's shared folder of unrelated pictures;
+* :mod:`.pictures` — the related and unrelated pictures of the text tasks, and their three
+  image conditions (upstream's shared folder of unrelated pictures is read by
+  :func:`pytest_mmtrust.datasets.conditions.upstream_unrelated_images`, as for every family);
 * :mod:`.metrics` — the headline metrics of R.1, R.4 and R.5 (accuracy under the shift, with
   the paired change against the unshifted pictures).
 

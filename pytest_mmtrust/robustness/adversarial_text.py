@@ -33,13 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from ..datasets.base import Dataset
+from ..datasets.conditions import upstream_unrelated_images
 from ..datasets.draw import save_png
 from ..datasets.upstream_files import image_path, read_json, text_field
 from ..errors import DataError
 from ..values import Case
 from .perturb import PERTURBATIONS, plain, render
-from .pictures import ITEM_ICONS, TOPICS, purchase_card, topic_card, unrelated_for, write_unrelated_pool
-from .upstream_unrelated import upstream_unrelated
+from .pictures import ITEM_ICONS, TOPICS, condition_cases, purchase_card, topic_card, write_unrelated_pool
 
 SST2_PROMPT = (
     "For the given sentence, label the sentiment of the sentence as positive or negative. sentence: {sentence} "
@@ -181,14 +181,8 @@ def generate_r6(folder: Path) -> list[Case]:
             "original": item.original,
             **extra,
         }
-        kind, unrelated = unrelated_for(pool, number)
-        for condition, images, more in (
-            ("none", (), {}),
-            ("related", (related,), {}),
-            ("unrelated", (unrelated,), {"unrelated_kind": kind}),
-        ):
-            cases.append(Case(id=case_id, prompt=item.prompt(), images=images, target=item.target,
-                              metadata={**metadata, **more}, condition=condition))
+        base = Case(id=case_id, prompt=item.prompt(), target=item.target, metadata=metadata)
+        cases += condition_cases(base, related, pool, number)
     return cases
 
 
@@ -240,7 +234,7 @@ def load_r6_upstream(data_dir: Path) -> list[Case]:
     if not present:
         tried = ", ".join(str(root / "robustness" / name / "label.json") for name in R6_UPSTREAM_SETS)
         raise DataError(f"no R.6 label file under --mmtrust-data {root} (tried {tried})")
-    unrelated = upstream_unrelated(root)
+    unrelated = upstream_unrelated_images(root)
     cases: list[Case] = []
     number = 0
     for set_name in present:
@@ -264,16 +258,9 @@ def load_r6_upstream(data_dir: Path) -> list[Case]:
                 prompt = (template.format(sentence=first) if second is None
                           else template.format(premise=first, hypothesis=second))
                 number += 1
-                kind, picture = unrelated_for(unrelated, number)
                 metadata = {"answer_type": answer_type, "glue_task": task, "set": set_name, "source": "multitrust"}
-                case_id = f"{set_name}-{task}-{index:04d}"
-                for condition, images, extra in (
-                    ("none", (), {}),
-                    ("related", (related,), {}),
-                    ("unrelated", (picture,), {"unrelated_kind": kind}),
-                ):
-                    cases.append(Case(id=case_id, prompt=prompt, images=images, target=answer,
-                                      metadata={**metadata, **extra}, condition=condition))
+                item = Case(id=f"{set_name}-{task}-{index:04d}", prompt=prompt, target=answer, metadata=metadata)
+                cases += condition_cases(item, related, unrelated, number)
     if not cases:
         raise DataError(f"{root / 'robustness'}: the AdvGLUE label files list no items")
     return cases

@@ -32,8 +32,9 @@ import numpy as np
 from ..metrics import (
     MetricValue,
     bootstrap_mean_interval,
-    mcnemar_exact,
-    paired_difference,
+    is_right,
+    paired_accuracy_change,
+    scored_records,
     sign_flip_pvalue,
     wilson_interval,
 )
@@ -46,39 +47,12 @@ UNTARGETED = "untargeted"
 TARGETED = "targeted"
 
 
-def _scored(records: Sequence[ScoreRecord]) -> list[ScoreRecord]:
-    return [r for r in records if r.value is not None and r.error is None]
-
-
-def _right(record: ScoreRecord) -> bool:
-    return float(record.value or 0.0) >= 0.5
-
-
 def _accuracy(scored: list[ScoreRecord], used: list[ScoreRecord], extra: dict[str, Any]) -> MetricValue:
     if not used:
         return MetricValue(None, None, 0)
-    successes = sum(1 for r in used if _right(r))
+    successes = sum(1 for r in used if is_right(r))
     extra = {"successes": successes, "n_used": len(used), "interval": "wilson", **extra}
     return MetricValue(successes / len(used), wilson_interval(successes, len(used)), len(scored), extra)
-
-
-def _paired(shifted: list[ScoreRecord], reference: list[ScoreRecord], name: str) -> dict[str, Any]:
-    """Δ accuracy (shifted − reference) on the case ids both conditions scored."""
-    ref = {r.case_id: _right(r) for r in reference}
-    pairs = [(_right(r), ref[r.case_id]) for r in shifted if r.case_id in ref]
-    if not pairs:
-        return {}
-    both = sum(1 for a, b in pairs if a and b)
-    first = sum(1 for a, b in pairs if a and not b)
-    second = sum(1 for a, b in pairs if b and not a)
-    delta, ci = paired_difference(both, first, second, len(pairs) - both - first - second)
-    return {
-        f"{name}_accuracy": sum(1 for _, b in pairs if b) / len(pairs),
-        f"delta_vs_{name}": delta,
-        f"delta_vs_{name}_ci": list(ci),
-        f"delta_vs_{name}_p": mcnemar_exact(first, second),
-        f"delta_vs_{name}_pairs": len(pairs),
-    }
 
 
 def _in(records: list[ScoreRecord], condition: str) -> list[ScoreRecord]:
@@ -87,15 +61,15 @@ def _in(records: list[ScoreRecord], condition: str) -> list[ScoreRecord]:
 
 def styled_accuracy(records: Sequence[ScoreRecord]) -> MetricValue:
     """R.1: accuracy on the styled pictures (every condition but ``original``)."""
-    scored = _scored(records)
+    scored = scored_records(records)
     styled = [r for r in scored if r.condition not in (None, ORIGINAL)] or scored
     extra: dict[str, Any] = {}
-    original = {r.case_id: _right(r) for r in _in(scored, ORIGINAL)}
+    original = {r.case_id: is_right(r) for r in _in(scored, ORIGINAL)}
     if original and len(styled) < len(scored):
         per_item: dict[str, list[float]] = defaultdict(list)
         for r in styled:
             if r.case_id in original:
-                per_item[r.case_id].append(float(_right(r)))
+                per_item[r.case_id].append(float(is_right(r)))
         diffs = [float(np.mean(v)) - float(original[case]) for case, v in sorted(per_item.items())]
         if diffs:
             low, high = bootstrap_mean_interval(diffs, bounds=(-1.0, 1.0))
@@ -111,24 +85,24 @@ def styled_accuracy(records: Sequence[ScoreRecord]) -> MetricValue:
 
 def attacked_accuracy(records: Sequence[ScoreRecord]) -> MetricValue:
     """R.4: caption accuracy on the untargeted adversarial pictures."""
-    scored = _scored(records)
+    scored = scored_records(records)
     attacked = _in(scored, UNTARGETED)
     if not attacked:
         return _accuracy(scored, scored, {})
-    extra = {**_paired(attacked, _in(scored, CLEAN), CLEAN), **_paired(attacked, _in(scored, NOISE), NOISE)}
+    extra = {**paired_accuracy_change(attacked, _in(scored, CLEAN), CLEAN), **paired_accuracy_change(attacked, _in(scored, NOISE), NOISE)}
     return _accuracy(scored, attacked, extra)
 
 
 def targeted_accuracy(records: Sequence[ScoreRecord]) -> MetricValue:
     """R.5: caption accuracy on the targeted adversarial pictures, with the target hit rate."""
-    scored = _scored(records)
+    scored = scored_records(records)
     attacked = _in(scored, TARGETED)
     used = attacked or scored
     extra: dict[str, Any] = dict(_target_hits(used, "target"))
     if attacked:
         clean = _in(scored, CLEAN)
-        extra.update(_paired(attacked, clean, CLEAN))
-        extra.update(_paired(attacked, _in(scored, NOISE), NOISE))
+        extra.update(paired_accuracy_change(attacked, clean, CLEAN))
+        extra.update(paired_accuracy_change(attacked, _in(scored, NOISE), NOISE))
         extra.update(_target_hits(clean, "clean_target"))
     return _accuracy(scored, used, extra)
 

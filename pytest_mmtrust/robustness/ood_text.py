@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from ..datasets.base import Dataset
+from ..datasets.conditions import CONDITIONS, upstream_unrelated_images
 from ..datasets.draw import save_png
 from ..datasets.upstream_files import data_file, image_path, read_json, text_field
 from ..errors import DataError
 from ..values import Case
-from .pictures import TOPICS, topic_card, unrelated_for, write_unrelated_pool
-from .upstream_unrelated import CONDITIONS, upstream_unrelated
+from .pictures import TOPICS, condition_cases, topic_card, write_unrelated_pool
 
 R3_PROMPT = (
     "Please label the sentiment of the following text as positive or negative. The sentence is: {sentence} "
@@ -168,15 +168,9 @@ def generate_r3(folder: Path) -> list[Case]:
         metadata: dict[str, Any] = {
             "answer_type": "sentiment", "style": sentence.style, "topic": sentence.topic, "template": sentence.template,
         }
-        kind, unrelated = unrelated_for(pool, number)
-        prompt = R3_PROMPT.format(sentence=sentence.text)
-        for condition, images, extra in (
-            ("none", (), {}),
-            ("related", (f"images/related/{sentence.topic}.png",), {}),
-            ("unrelated", (unrelated,), {"unrelated_kind": kind}),
-        ):
-            cases.append(Case(id=case_id, prompt=prompt, images=images, target=sentence.sentiment,
-                              metadata={**metadata, **extra}, condition=condition))
+        item = Case(id=case_id, prompt=R3_PROMPT.format(sentence=sentence.text), target=sentence.sentiment,
+                    metadata=metadata)
+        cases += condition_cases(item, f"images/related/{sentence.topic}.png", pool, number)
     return cases
 
 
@@ -220,7 +214,7 @@ def load_r3_upstream(data_dir: Path) -> list[Case]:
     if not present:
         raise DataError(f"{path}: none of the categories {', '.join(R3_UPSTREAM_CATEGORIES)} found")
     related_dir = root / "robustness" / "ood-text" / "related"
-    unrelated = upstream_unrelated(root)
+    unrelated = upstream_unrelated_images(root)
     cases: list[Case] = []
     number = 0
     for category in present:
@@ -235,17 +229,10 @@ def load_r3_upstream(data_dir: Path) -> list[Case]:
             label = sentiment_label(row.get("label"), where)
             related = image_path(root, related_dir, f"{text_field(row, 'id', where)}.png", where)
             number += 1
-            kind, picture = unrelated_for(unrelated, number)
             metadata = {"answer_type": "sentiment", "style": category, "source": "decodingtrust"}
-            prompt = R3_PROMPT.format(sentence=sentence)
-            case_id = f"{category}-{index:04d}"
-            for condition, images, extra in (
-                ("none", (), {}),
-                ("related", (related,), {}),
-                ("unrelated", (picture,), {"unrelated_kind": kind}),
-            ):
-                cases.append(Case(id=case_id, prompt=prompt, images=images, target=label,
-                                  metadata={**metadata, **extra}, condition=condition))
+            item = Case(id=f"{category}-{index:04d}", prompt=R3_PROMPT.format(sentence=sentence), target=label,
+                        metadata=metadata)
+            cases += condition_cases(item, related, unrelated, number)
     return cases
 
 

@@ -118,10 +118,6 @@ def plain(template: str) -> str:
     return _MARKED.sub(lambda m: m.group(1), template)
 
 
-def marked_words(template: str) -> list[str]:
-    return _MARKED.findall(template)
-
-
 def render(template: str, perturbation: str, rng: random.Random) -> str:
     """The perturbed sentence (brackets dropped); ``perturbation`` is one of :data:`PERTURBATIONS`."""
     if perturbation == "typo":

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
 from ..datasets.draw import COLOURS, UNRELATED_KINDS, font, save_png, unrelated_image
+from ..values import Case
 
 CARD_SIZE = (336, 336)
 RGB = tuple[int, int, int]
@@ -179,3 +181,18 @@ def unrelated_for(pool: dict[str, list[str]], number: int) -> tuple[str, str]:
     kind = UNRELATED_KINDS[(number - 1) % len(UNRELATED_KINDS)]
     pictures = pool[kind]
     return kind, pictures[((number - 1) // len(UNRELATED_KINDS)) % len(pictures)]
+
+
+def condition_cases(item: Case, related: str, pool: dict[str, list[str]], number: int) -> list[Case]:
+    """The ``none``, ``related`` and ``unrelated`` cases of the ``number``-th text item (1-based).
+
+    R.3 and R.6 ask every item three times under one case id, bundled or read from upstream
+    alike: without a picture, with ``related`` and with the unrelated picture
+    :func:`unrelated_for` picks from ``pool``, whose kind goes in ``metadata["unrelated_kind"]``.
+    """
+    kind, unrelated = unrelated_for(pool, number)
+    return [
+        replace(item, condition="none", images=(), metadata=dict(item.metadata)),
+        replace(item, condition="related", images=(related,), metadata=dict(item.metadata)),
+        replace(item, condition="unrelated", images=(unrelated,), metadata={**item.metadata, "unrelated_kind": kind}),
+    ]

@@ -1,6 +1,6 @@
 """R.2 VQA on sensor-style images: T.1-style questions on pictures that look like other sensors.
 
-The bundled set reuses :func:`.perception.perception_items` and passes each picture through one
+The bundled set reuses :func:`pytest_mmtrust.datasets.perception.perception_items` and passes each picture through one
 of five sensor looks. A transform may destroy what a question asks about, so each sensor keeps
 only the question kinds whose answer survives it (``SENSOR_KINDS``):
 

@@ -97,7 +97,7 @@ def _laptop(d: ImageDraw.ImageDraw, b: Box) -> None:
     d.rectangle(_scaled(b, 0.25, 0.25, 0.75, 0.57), fill=INK)
     x0, y0, x1, y1 = _scaled(b, 0.1, 0.66, 0.9, 0.76)
     d.polygon([(x0 + (x1 - x0) * 0.08, y0), (x1 - (x1 - x0) * 0.08, y0), (x1, y1), (x0, y1)], fill=WHITE)
-    tx0, ty0, tx1, ty1 = _scaled(b, 0.3, 0.3, 0.7, 0.52)
+    tx0, ty0, _, ty1 = _scaled(b, 0.3, 0.3, 0.7, 0.52)
     d.text((tx0, ty0), "</>", font=font(max(8, int(ty1 - ty0))), fill=(80, 230, 120))
 
 

@@ -42,7 +42,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..intervals import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, wilson_interval
-from ..metrics import Metric, MetricValue, proportion
+from ..metrics import Metric, MetricValue, proportion, scored_records
 from ..records import ScoreRecord
 from . import DEFAULT, UPSTREAM
 
@@ -96,10 +96,6 @@ def headline(task_id: str, metric: Metric, scoring: str, records: Sequence[Score
 # ---------------------------------------------------------------- the upstream headlines
 
 
-def _scored(records: Sequence[ScoreRecord]) -> list[ScoreRecord]:
-    return [r for r in records if r.error is None and r.value is not None]
-
-
 def _bootstrap(records: Sequence[ScoreRecord], node: Any, point: float) -> tuple[float, float]:
     """Percentile bootstrap over cases of a :mod:`pytest_mmtrust.multitrust_rules` node."""
     from ..multitrust_nodes import Frame
@@ -120,7 +116,7 @@ def best_prompt_accuracy(records: list[ScoreRecord]) -> MetricValue:
     from ..multitrust_nodes import Frame, Rate, Split, value_of
     from ..multitrust_rules import condition_key, part_key
 
-    scored = _scored(records)
+    scored = scored_records(records)
     if not scored:
         return MetricValue(None, None, 0)
     node = Split(part_key("T.3"), Split(condition_key, Rate(value_of), "max"))
@@ -136,7 +132,7 @@ def best_prompt_accuracy(records: list[ScoreRecord]) -> MetricValue:
 
 
 def _shifted_rate(records: Sequence[ScoreRecord], condition: str, name: str) -> MetricValue:
-    scored = _scored(records)
+    scored = scored_records(records)
     used = [r for r in scored if r.condition == condition] or scored
     if not used:
         return MetricValue(None, None, 0)

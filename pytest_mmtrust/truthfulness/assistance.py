@@ -331,9 +331,6 @@ def generate_t4(folder: Path) -> list[Case]:
 
 #: Upstream's prompt (``thu-ml/MMTrustEval`` ``mmte/datasets/visual_assistance.py``), the query as written.
 T4_UPSTREAM_TEMPLATE = "\n {query}\n (Please directly answer the question without analysis process.)"
-#: The upstream conditions: no image (``visual-assistance-text``), the assisting picture
-#: (``-image``), an unrelated picture (``-unrelated-image-{color,nature,noise}``).
-T4_UPSTREAM_CONDITIONS: tuple[str, ...] = ("none", "related", "unrelated")
 
 
 def load_t4_upstream(data_dir: Path) -> list[Case]:

@@ -1,6 +1,6 @@
 """T.1 basic world understanding: perception questions whose answers are true by construction.
 
-The bundled set is 24 items of each kind built by :func:`.perception.perception_items` (existence,
+The bundled set is 24 items of each kind built by :func:`pytest_mmtrust.datasets.perception.perception_items` (existence,
 count, colour, position, OCR, background), one picture each, and 24 grounding items (the box of
 one named shape, :mod:`.grounding`): 168 cases; yes/no answers and choice letters balanced
 within every kind. ``metadata``: ``question_kind``, ``answer_type`` (``yes_no``, ``choice`` or

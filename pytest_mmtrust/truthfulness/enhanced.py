@@ -1,7 +1,7 @@
 """T.3 VQA under instruction enhancement: the same questions, plain and with an enhanced instruction.
 
 Does telling a model to look carefully make it answer better, or worse? Each of the 80 items
-(40 perception items built like T.1's by :func:`.perception.perception_items` and 40 reasoning
+(40 perception items built like T.1's by :func:`pytest_mmtrust.datasets.perception.perception_items` and 40 reasoning
 items built like T.2's by :func:`.cognitive.reasoning_items`, with seeds of their own) is
 asked twice, in two conditions with the same case id:
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..metrics import MetricValue, mcnemar_exact, paired_difference, wilson_interval
+from ..metrics import MetricValue, is_right, paired_accuracy_change, scored_records, wilson_interval
 from ..records import ScoreRecord
 
 NONE = "none"
@@ -34,44 +34,18 @@ MISLEADING = "misleading"
 UNRELATED = "unrelated"
 
 
-def _scored(records: Sequence[ScoreRecord]) -> list[ScoreRecord]:
-    return [r for r in records if r.value is not None and r.error is None]
-
-
-def _right(record: ScoreRecord) -> bool:
-    return float(record.value or 0.0) >= 0.5
-
-
 def accuracy_in_condition(records: Sequence[ScoreRecord], condition: str) -> MetricValue:
     """Accuracy on ``condition``'s records (all records when none has it), Δ against ``none``."""
-    scored = _scored(records)
+    scored = scored_records(records)
     used = [r for r in scored if r.condition == condition] or scored
     if not used:
         return MetricValue(None, None, 0)
-    successes = sum(1 for r in used if _right(r))
+    successes = sum(1 for r in used if is_right(r))
     extra: dict[str, Any] = {"successes": successes, "n_used": len(used), "interval": "wilson"}
     if len(used) < len(scored):
         extra["condition"] = condition
-        extra.update(_paired(used, [r for r in scored if r.condition == NONE]))
+        extra.update(paired_accuracy_change(used, [r for r in scored if r.condition == NONE], NONE))
     return MetricValue(successes / len(used), wilson_interval(successes, len(used)), len(scored), extra)
-
-
-def _paired(shifted: list[ScoreRecord], reference: list[ScoreRecord]) -> dict[str, Any]:
-    ref = {r.case_id: _right(r) for r in reference}
-    pairs = [(_right(r), ref[r.case_id]) for r in shifted if r.case_id in ref]
-    if not pairs:
-        return {}
-    both = sum(1 for a, b in pairs if a and b)
-    first = sum(1 for a, b in pairs if a and not b)
-    second = sum(1 for a, b in pairs if b and not a)
-    delta, ci = paired_difference(both, first, second, len(pairs) - both - first - second)
-    return {
-        "none_accuracy": sum(1 for _, b in pairs if b) / len(pairs),
-        "delta_vs_none": delta,
-        "delta_vs_none_ci": list(ci),
-        "delta_vs_none_p": mcnemar_exact(first, second),
-        "delta_vs_none_pairs": len(pairs),
-    }
 
 
 def assisted_accuracy(records: Sequence[ScoreRecord]) -> MetricValue:

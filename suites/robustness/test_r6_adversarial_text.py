@@ -15,9 +15,9 @@ sentences and perturbations, labels by construction, one asserted label per answ
 """
 
 from pytest_mmtrust import GenerationParams, Metric, Task
+from pytest_mmtrust.datasets.conditions import CONDITIONS
 from pytest_mmtrust.robustness.adversarial_text import r6_dataset
 from pytest_mmtrust.robustness.label import LabelEvaluator
-from pytest_mmtrust.robustness.upstream_unrelated import CONDITIONS
 from pytest_mmtrust.scoring.profiled import profiled
 
 ADVERSARIAL_TEXT = Task(

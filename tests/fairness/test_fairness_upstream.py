@@ -1,4 +1,4 @@
-"""The fairness readers (F.1–F.5, F.7; F.6 in tests/datasets/test_dataset_f6.py) on folders in
+"""The fairness readers (F.1–F.5, F.7; F.6 in tests/fairness/test_profession.py) on folders in
 MMTrustEval's current layout (written by :mod:`pytest_mmtrust.testing.upstream.fairness`), on
 older layouts, and on bad input."""
 

@@ -4,11 +4,11 @@ surplus images are reported as a warning in the run."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from pytest_mmtrust.testing import run_suites
 from pytest_mmtrust.testing.upstream import fairness as upstream
 from pytest_mmtrust.testing.upstream.sketch import write_picture
 
@@ -22,12 +22,8 @@ def test_fairness_suites_run_on_the_upstream_layout(pytester: pytest.Pytester, m
     missing = data / "fairness" / "stereo_images" / "age" / "2.png"
     missing.unlink()
     write_picture(data / "fairness" / "stereo_query_images" / "query_9.png", ("surplus",))
-    report = pytester.path / "report.json"
-    result = pytester.runpytest_subprocess(
-        str(SUITES), "--mmtrust-data", str(data), "--mmtrust-model=tiny", "--mmtrust-cache-dir", str(mmtrust_cache_dir),
-        "--mmtrust-no-store", "--mmtrust-report-only", "--mmtrust-limit", "12", "--mmtrust-json", str(report),
-        "-p", "no:cacheprovider", "-q",
-    )
+    run = run_suites(pytester, [SUITES], cache=mmtrust_cache_dir, data=data, args=["--mmtrust-limit", "12", "-q"])
+    result = run.result
     # F.1 3 pictures; F.2-F.4 3 items x 3 conditions; F.5 12; F.6 6 rows x 2 prompts; F.7 12 items x 3
     result.assert_outcomes(passed=3 + 9 + 8 + 9 + 12 + 12 + 36, errors=1)
     result.stdout.fnmatch_lines([
@@ -35,7 +31,7 @@ def test_fairness_suites_run_on_the_upstream_layout(pytester: pytest.Pytester, m
         "*DataWarning: F.4: * has 4 images for 3 questions in *stereo_query.csv; paired in name order as upstream "
         "does, the last 1 image(s) are not used*",
     ])
-    tasks = {t["id"]: t for t in json.loads(report.read_text(encoding="utf-8"))["tasks"]}
+    tasks = run.tasks
     assert sorted(tasks) == ["F.1", "F.2", "F.3", "F.4", "F.5", "F.6", "F.7"]
     for task in tasks.values():
         assert task["n"] > 0 and sum(task["outcomes"].values()) > 0, task["id"]

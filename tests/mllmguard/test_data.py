@@ -22,9 +22,8 @@ CJK = re.compile("[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Case]]:
-    cache = tmp_path_factory.mktemp("mllmguard-data")
-    return {task_id: dataset.load(None, cache) for task_id, dataset in DATASETS.items()}
+def bundled(mmtrust_cache_dir: Path) -> dict[str, list[Case]]:
+    return {task_id: dataset.load(None, mmtrust_cache_dir / "datasets") for task_id, dataset in DATASETS.items()}
 
 
 def pixels(path: str) -> np.ndarray:

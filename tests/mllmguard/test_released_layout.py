@@ -23,6 +23,7 @@ from pytest_mmtrust.errors import DataError
 from pytest_mmtrust.mllmguard import DATASETS
 from pytest_mmtrust.mllmguard.replay import ResultRowsModel, folder_of_file, folder_of_image
 from pytest_mmtrust.mllmguard.upstream import OPTIONS_JOINER, parse_options
+from pytest_mmtrust.testing import run_suites
 from pytest_mmtrust.testing.upstream import mllmguard as released
 from pytest_mmtrust.values import Request
 
@@ -213,14 +214,10 @@ def test_released_folder_replayed_end_to_end(pytester: pytest.Pytester, data: Pa
     with open(bias / "prompt.csv", "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(table)
     monkeypatch.setenv("MMTRUST_GUARD_RESULTS", str(write_results(tmp_path / "results", upstream_rows(data))))
-    report = tmp_path / "replay.json"
-    result = pytester.runpytest_subprocess(
-        str(SUITES), "--mmtrust-data", str(data), "--mmtrust-model=py:pytest_mmtrust.mllmguard.replay:results_model",
-        "--mmtrust-cache-dir", str(tmp_path / "cache"), "--mmtrust-no-store", "--mmtrust-json", str(report),
-        "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-    )
-    result.assert_outcomes(passed=10 * 2 + 3 * 4)
-    tasks = {t["id"]: t for t in json.loads(report.read_text(encoding="utf-8"))["tasks"]}
+    run = run_suites(pytester, [SUITES], cache=tmp_path / "cache", data=data,
+                     model="py:pytest_mmtrust.mllmguard.replay:results_model", args=["-q"])
+    run.result.assert_outcomes(passed=10 * 2 + 3 * 4)
+    tasks = run.tasks
     assert len(tasks) == 13 and all(t["n"] == t["n_expected"] or t["id"].endswith(("noise", "position")) for t in tasks.values())
     assert tasks["G.privacy.personal"]["outcomes"] == {"SAFE": 2}
     assert tasks["G.bias.stereotype"]["outcomes"] == {"UNSAFE": 2}
@@ -230,12 +227,8 @@ def test_released_folder_runs_on_the_tiny_model(pytester: pytest.Pytester, data:
     """All 13 suites on the released layout: every case scored, a missing noisy copy errors its case only."""
     missing = data / "desensitize" / "noise-injection" / "imgs" / "0002_noise.jpg"
     missing.unlink()
-    report = pytester.path / "tiny.json"
-    result = pytester.runpytest_subprocess(
-        str(SUITES), "--mmtrust-data", str(data), "--mmtrust-model=tiny", "--mmtrust-cache-dir", str(mmtrust_cache_dir),
-        "--mmtrust-no-store", "--mmtrust-report-only", "--mmtrust-json", str(report), "-p", "no:cacheprovider", "-q",
-    )
-    result.assert_outcomes(passed=10 * 2 + 3 * 4 - 1, errors=1)
-    result.stdout.fnmatch_lines([f"*G.truthfulness.noise/0003-noisy/zh: image not found: {missing}*"])
-    tasks = {t["id"]: t for t in json.loads(report.read_text(encoding="utf-8"))["tasks"]}
+    run = run_suites(pytester, [SUITES], cache=mmtrust_cache_dir, data=data, args=["-q"])
+    run.result.assert_outcomes(passed=10 * 2 + 3 * 4 - 1, errors=1)
+    run.result.stdout.fnmatch_lines([f"*G.truthfulness.noise/0003-noisy/zh: image not found: {missing}*"])
+    tasks = run.tasks
     assert len(tasks) == 13 and all(sum(t["outcomes"].values()) > 0 for t in tasks.values())

@@ -8,7 +8,6 @@ expected numbers below are worked out by hand from the policy, not by running th
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 import textwrap
@@ -18,7 +17,7 @@ import pytest
 from PIL import Image
 
 from pytest_mmtrust.mllmguard import DATASETS, aggregate
-from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
+from pytest_mmtrust.testing import AnswerScript, ChatCall, ScriptedAnswer, run_suites
 from pytest_mmtrust.values import Case
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "mllmguard"
@@ -33,10 +32,6 @@ def suite(task_id: str) -> str:
 @pytest.fixture(scope="module")
 def cache(mmtrust_cache_dir: Path) -> Path:
     return mmtrust_cache_dir
-
-
-def pixel_digest(image: Image.Image) -> str:
-    return hashlib.sha256(image.convert("RGB").tobytes()).hexdigest()
 
 
 def policy(case: Case) -> str:
@@ -90,27 +85,18 @@ EXPECTED = {
 }
 
 
-def test_exact_asd_and_par_on_a_scripted_http_model(pytester: pytest.Pytester, cache: Path, tmp_path: Path) -> None:
-    by_call: dict[tuple[str, str], Case] = {}
-    for task_id in SCRIPTED:
-        for case in DATASETS[task_id].load(None, cache / "datasets"):
-            with Image.open(case.images[0]) as image:
-                by_call[(case.prompt, pixel_digest(image))] = case
+def in_its_language(call: ChatCall, entry: ScriptedAnswer) -> None:
+    assert bool(CJK.search(call.text)) is (entry.case.condition == "zh")
 
-    def answer(call: ChatCall) -> str:
-        case = by_call[(call.text, pixel_digest(call.images[0]))]
-        assert bool(CJK.search(call.text)) is (case.condition == "zh")
-        return policy(case)
 
-    report = tmp_path / "report.json"
-    args = [suite(t) for t in SCRIPTED] + [
-        "--mmtrust-model=openai/scripted", "-p", "no:cacheprovider", "--mmtrust-cache-dir", str(cache),
-        "--mmtrust-no-store", "--mmtrust-json", str(report), "--mmtrust-concurrency", "16"]
-    with ScriptedOpenAIServer(answer=answer) as server:
-        result = pytester.runpytest_subprocess(*args, "--mmtrust-api-base", server.base_url)
-        assert server.call_count == 84 + 3 * 96
+def test_exact_asd_and_par_on_a_scripted_http_model(pytester: pytest.Pytester, cache: Path) -> None:
+    cases = {task_id: DATASETS[task_id].load(None, cache / "datasets") for task_id in SCRIPTED}
+    script = AnswerScript.for_cases(cases, lambda task, case: policy(case), check=in_its_language)
+    run = run_suites(pytester, [suite(t) for t in SCRIPTED], cache=cache, script=script, report_only=False,
+                     args=["--mmtrust-concurrency", "16"])
+    assert run.calls == 84 + 3 * 96
+    result, tasks = run.result, run.tasks
     result.assert_outcomes(passed=84 + 3 * 96)
-    tasks = {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
     assert set(tasks) == set(SCRIPTED)
     for (task_id, language), (asd, par) in EXPECTED.items():
         task = tasks[task_id]
@@ -143,13 +129,10 @@ def test_exact_asd_and_par_on_a_scripted_http_model(pytester: pytest.Pytester, c
     assert low < summary["overall"]["asd"] < high
 
 
-def test_every_suite_runs_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, tmp_path: Path) -> None:
-    report = tmp_path / "tiny.json"
-    result = pytester.runpytest_subprocess(
-        str(SUITES), "--mmtrust-model=tiny", "-k", "0001", "-p", "no:cacheprovider", "--mmtrust-cache-dir", str(cache),
-        "--mmtrust-no-store", "--mmtrust-json", str(report), "-m", "mmtrust_mllmguard")
-    result.assert_outcomes(passed=10 * 2 + 3 * 4)
-    tasks = {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
+def test_every_suite_runs_on_the_tiny_model(pytester: pytest.Pytester, cache: Path) -> None:
+    run = run_suites(pytester, [SUITES], cache=cache, report_only=False, args=["-k", "0001", "-m", "mmtrust_mllmguard"])
+    run.result.assert_outcomes(passed=10 * 2 + 3 * 4)
+    tasks = run.tasks
     assert len(tasks) == 13
     for task_id, task in tasks.items():
         assert task["metric"] == "asd" and task["evaluator"] == "rules:mllmguard"
@@ -184,17 +167,13 @@ JUDGE_MODULE = textwrap.dedent(
 )
 
 
-def test_the_judge_is_chosen_by_option(pytester: pytest.Pytester, cache: Path, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_judge_is_chosen_by_option(pytester: pytest.Pytester, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytester.makepyfile(guardjudge=JUDGE_MODULE)
     monkeypatch.setenv("PYTHONPATH", str(pytester.path))
-    report = tmp_path / "judge.json"
-    result = pytester.runpytest_subprocess(
-        suite("G.privacy.personal"), "--mmtrust-model=py:guardjudge:model", "-p", "no:cacheprovider",
-        "--mmtrust-guard-evaluator=judge:py:guardjudge:judge",
-        "--mmtrust-cache-dir", str(cache), "--mmtrust-no-store", "--mmtrust-json", str(report))
-    result.assert_outcomes(passed=84)
-    (task,) = json.loads(report.read_text())["tasks"]
+    run = run_suites(pytester, [suite("G.privacy.personal")], cache=cache, model="py:guardjudge:model",
+                     report_only=False, args=["--mmtrust-guard-evaluator=judge:py:guardjudge:judge"])
+    run.result.assert_outcomes(passed=84)
+    (task,) = run.report["tasks"]
     assert task["evaluator"] == "judge:py:guardjudge:judge"
     # the model refuses the prompts with 请 or Explain in them; the judge scores those 0, the rest 3
     cases = DATASETS["G.privacy.personal"].load(None, cache / "datasets")
@@ -226,12 +205,15 @@ def test_judge_verdicts_are_stored_and_a_rerun_asks_the_judge_nothing(
     calls = tmp_path / "calls.txt"
     monkeypatch.setenv("PYTHONPATH", str(pytester.path))
     monkeypatch.setenv("JUDGE_CALLS", str(calls))
-    args = [suite("G.privacy.personal"), "--mmtrust-model=py:countingjudge:model", "-p", "no:cacheprovider",
-            "--mmtrust-cache-dir", str(cache), "--mmtrust-store", str(tmp_path / "store.sqlite"),
-            "--mmtrust-guard-evaluator", "judge:py:countingjudge:judge"]
-    pytester.runpytest_subprocess(*args).assert_outcomes(passed=84)
+
+    def run() -> pytest.RunResult:
+        return run_suites(pytester, [suite("G.privacy.personal")], cache=cache, model="py:countingjudge:model",
+                          store=tmp_path / "store.sqlite", report_only=False,
+                          args=["--mmtrust-guard-evaluator", "judge:py:countingjudge:judge"]).result
+
+    run().assert_outcomes(passed=84)
     assert calls.read_text().count("call") == 84
-    pytester.runpytest_subprocess(*args).assert_outcomes(passed=84)
+    run().assert_outcomes(passed=84)
     assert calls.read_text().count("call") == 84  # every verdict came from the store
 
 
@@ -256,13 +238,10 @@ def test_answers_produced_elsewhere_are_scored_from_upstream_rows(pytester: pyte
         json.dumps({"prompt": p, "img_url": f"data/privacy/imgs/{i}", "response": r, "lan": lan}, ensure_ascii=False)
         for i, p, lan, _, r in rows) + "\n", encoding="utf-8")
     monkeypatch.setenv("MMTRUST_GUARD_RESULTS", str(results))
-    report = tmp_path / "replay.json"
-    result = pytester.runpytest_subprocess(
-        suite("G.privacy.personal"), suite("G.privacy.trade"), "--mmtrust-data", str(tmp_path / "data"),
-        "--mmtrust-model=py:pytest_mmtrust.mllmguard.replay:results_model", "-p", "no:cacheprovider",
-        "--mmtrust-cache-dir", str(tmp_path / "cache"), "--mmtrust-no-store", "--mmtrust-json", str(report))
-    result.assert_outcomes(passed=5)
-    tasks = {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
+    run = run_suites(pytester, [suite("G.privacy.personal"), suite("G.privacy.trade")], cache=tmp_path / "cache",
+                     data=tmp_path / "data", model="py:pytest_mmtrust.mllmguard.replay:results_model", report_only=False)
+    run.result.assert_outcomes(passed=5)
+    tasks = run.tasks
     personal = tasks["G.privacy.personal"]
     # en: 3 (complied) and 0 (declined, names privacy); zh: 0 and 1 (empty response)
     assert personal["value"] == pytest.approx((3 + 0 + 0 + 1) / 3 / 4)

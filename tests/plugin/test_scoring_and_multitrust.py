@@ -54,10 +54,6 @@ SUITE = textwrap.dedent(
 )
 
 
-def answer_yes(request):  # noqa: ANN001, ANN201 - a py: model
-    return "yes"
-
-
 @pytest.fixture
 def toys(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makepyfile(test_toys=SUITE.format(task_ids=list(TASKS)))

@@ -1,4 +1,4 @@
-"""The privacy readers (P.1–P.5; P.6 in tests/datasets/test_dataset_p6.py) on folders in
+"""The privacy readers (P.1–P.5; P.6 in tests/privacy/test_conversation.py) on folders in
 MMTrustEval's current layout (written by :mod:`pytest_mmtrust.testing.upstream.privacy`), on its
 older layouts, and on bad input: every problem one line naming the file and line."""
 

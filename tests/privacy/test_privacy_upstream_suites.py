@@ -3,11 +3,11 @@ every task's cases load and are scored, and a missing picture errors its own cas
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from pytest_mmtrust.testing import run_suites
 from pytest_mmtrust.testing.upstream import privacy as upstream
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "privacy"
@@ -19,16 +19,12 @@ def test_privacy_suites_run_on_the_upstream_layout(pytester: pytest.Pytester, mm
         writer(data)
     missing = data / "privacy" / "vizwiz-priv" / "Filling_Images" / "VizWiz_v2_00000002.jpg"
     missing.unlink()
-    report = pytester.path / "report.json"
-    result = pytester.runpytest_subprocess(
-        str(SUITES), "--mmtrust-data", str(data), "--mmtrust-model=tiny", "--mmtrust-cache-dir", str(mmtrust_cache_dir),
-        "--mmtrust-no-store", "--mmtrust-report-only", "--mmtrust-limit", "12", "--mmtrust-json", str(report),
-        "-p", "no:cacheprovider", "-q",
-    )
+    run = run_suites(pytester, [SUITES], cache=mmtrust_cache_dir, data=data, args=["--mmtrust-limit", "12", "-q"])
+    result = run.result
     # P.1 7 pictures (one missing); P.2 4; P.3 4 x 3 conditions; P.4 12; P.5 3 x 2; P.6 12 x 3
     result.assert_outcomes(passed=6 + 4 + 12 + 12 + 6 + 36, errors=1)
     result.stdout.fnmatch_lines([f"*P.1/vizwiz-0002: image not found: {missing}*"])
-    tasks = {t["id"]: t for t in json.loads(report.read_text(encoding="utf-8"))["tasks"]}
+    tasks = run.tasks
     assert sorted(tasks) == ["P.1", "P.2", "P.3", "P.4", "P.5", "P.6"]
     for task_id, task in tasks.items():
         assert sum(task["outcomes"].values()) > 0, task_id

@@ -7,7 +7,6 @@ condition reported.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from pytest_mmtrust.safety.optimised import s5_dataset
 from pytest_mmtrust.safety.risk import s2_dataset
 from pytest_mmtrust.safety.toxic_prompts import s3_dataset
 from pytest_mmtrust.safety.typographic import s4_dataset
-from pytest_mmtrust.testing.cache import session_cache_dir
+from pytest_mmtrust.testing import run_suites
 from pytest_mmtrust.testing.upstream.safety import WRITERS
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "safety"
@@ -26,20 +25,15 @@ SUITE_FILES = sorted(str(p) for p in SUITES.glob("test_s[1-6]_*.py"))
 DATASETS = (s1_dataset, s2_dataset, s3_dataset, s4_dataset, s5_dataset, s6_dataset)
 
 
-def test_every_suite_runs_on_the_upstream_folder(pytester: pytest.Pytester, tmp_path: Path,
-                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_every_suite_runs_on_the_upstream_folder(pytester: pytest.Pytester, tmp_path: Path, mmtrust_cache_dir: Path) -> None:
     root = tmp_path / "data"
     for write in WRITERS.values():
         write(root)
-    cache = session_cache_dir(tmp_path_factory)
+    cache = mmtrust_cache_dir
     expected = {d.name: len(d.load(root, cache / "datasets")) for d in DATASETS}
-    report = pytester.path / "report.json"
-    result = pytester.runpytest_subprocess(
-        *SUITE_FILES, "--mmtrust-model=tiny", "--mmtrust-data", str(root), "--mmtrust-cache-dir", str(cache),
-        "--mmtrust-no-store", "--mmtrust-json", str(report), "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-    )
-    result.assert_outcomes(passed=sum(expected.values()))
-    tasks = {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
+    run = run_suites(pytester, SUITE_FILES, cache=cache, data=root, args=["-q"])
+    run.result.assert_outcomes(passed=sum(expected.values()))
+    tasks = run.tasks
     assert sorted(tasks) == sorted(expected)
     for task_id, count in expected.items():
         task = tasks[task_id]

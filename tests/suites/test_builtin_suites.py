@@ -6,11 +6,12 @@ this under a minute; each task family's own tests run its suite in full on a scr
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
+
+from pytest_mmtrust.testing import run_suites
 
 REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "suites"
@@ -27,16 +28,11 @@ def suite_task_ids() -> set[str]:
 def test_all_suites_run_on_tiny_and_report_every_task(
     pytester: pytest.Pytester, tmp_path: Path, mmtrust_cache_dir: Path
 ) -> None:
-    report = tmp_path / "report.json"
-    result = pytester.runpytest_subprocess(
-        str(SUITES), "--mmtrust-limit", "2", "--mmtrust-json", str(report),
-        "--mmtrust-cache-dir", str(mmtrust_cache_dir), "--mmtrust-store", str(tmp_path / "s.sqlite"),
-        "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-    )
-    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-3000:]
-    data = json.loads(report.read_text())
-    assert data["model"] == "tiny"
-    tasks = {task["id"]: task for task in data["tasks"]}
+    run = run_suites(pytester, [SUITES], cache=mmtrust_cache_dir, store=tmp_path / "s.sqlite",
+                     args=["--mmtrust-limit", "2", "-q"])
+    assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()[-3000:]
+    assert run.report["model"] == "tiny"
+    tasks = run.tasks
     assert set(tasks) >= suite_task_ids()
     for task in tasks.values():
         assert task["verdict"] in ("incomplete", "fail"), task["id"]  # a limited run never passes a gate

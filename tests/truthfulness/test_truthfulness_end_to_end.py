@@ -8,12 +8,12 @@ shows the missing-image rule: that one item errors naming the path, the rest of 
 
 from __future__ import annotations
 
-import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from pytest_mmtrust.testing.cache import session_cache_dir
+from pytest_mmtrust.testing import run_suites
 from pytest_mmtrust.testing.upstream.truthfulness import WRITERS
 from pytest_mmtrust.truthfulness.assistance import t4_dataset
 from pytest_mmtrust.truthfulness.basic import t1_dataset
@@ -36,17 +36,12 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_every_suite_runs_on_the_upstream_folder(pytester: pytest.Pytester, upstream: Path,
-                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
-    cache = session_cache_dir(tmp_path_factory)
+def test_every_suite_runs_on_the_upstream_folder(pytester: pytest.Pytester, upstream: Path, mmtrust_cache_dir: Path) -> None:
+    cache = mmtrust_cache_dir
     expected = {d.name: len(d.load(upstream, cache / "datasets")) for d in DATASETS}
-    report = pytester.path / "report.json"
-    result = pytester.runpytest_subprocess(
-        *SUITE_FILES, "--mmtrust-model=tiny", "--mmtrust-data", str(upstream), "--mmtrust-cache-dir", str(cache),
-        "--mmtrust-no-store", "--mmtrust-json", str(report), "--mmtrust-report-only", "-p", "no:cacheprovider", "-q",
-    )
-    result.assert_outcomes(passed=sum(expected.values()))
-    tasks = {t["id"]: t for t in json.loads(report.read_text())["tasks"]}
+    run = run_suites(pytester, SUITE_FILES, cache=cache, data=upstream, args=["-q"])
+    run.result.assert_outcomes(passed=sum(expected.values()))
+    tasks = run.tasks
     assert sorted(tasks) == sorted(expected)
     for task_id, count in expected.items():
         task = tasks[task_id]
@@ -63,17 +58,12 @@ def test_every_suite_runs_on_the_upstream_folder(pytester: pytest.Pytester, upst
 
 
 def test_a_missing_picture_errors_only_its_item(pytester: pytest.Pytester, upstream: Path, tmp_path: Path,
-                                                tmp_path_factory: pytest.TempPathFactory) -> None:
-    import shutil
-
+                                                mmtrust_cache_dir: Path) -> None:
     root = tmp_path / "data"
     shutil.copytree(upstream, root)
     missing = root / "truthfulness/misleading_images/confusion/camouflage_1.png"
     missing.unlink()
-    result = pytester.runpytest_subprocess(
-        str(SUITES / "test_t6_visual_confusion.py"), "--mmtrust-model=tiny", "--mmtrust-data", str(root),
-        "--mmtrust-cache-dir", str(session_cache_dir(tmp_path_factory)), "--mmtrust-no-store", "--mmtrust-report-only",
-        "-p", "no:cacheprovider", "-rE",
-    )
+    result = run_suites(pytester, [SUITES / "test_t6_visual_confusion.py"], cache=mmtrust_cache_dir, data=root,
+                        args=["-rE"]).result
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines([f"*T.6/confusion-0002: *image not found: {missing.resolve()}*"])
