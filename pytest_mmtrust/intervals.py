@@ -81,11 +81,9 @@ def paired_difference(
             return 0.0 if abs(numerator) < 1e-12 else math.copysign(math.inf, numerator)
         return numerator / math.sqrt(variance)
 
-    from scipy.optimize import brentq
-
     edge = 1.0 - 1e-12
-    lo = -1.0 if estimate <= -edge or score(-edge) < z else brentq(lambda d: score(d) - z, -edge, estimate, xtol=1e-10)
-    hi = 1.0 if estimate >= edge or score(edge) > -z else brentq(lambda d: score(d) + z, estimate, edge, xtol=1e-10)
+    lo = -1.0 if estimate <= -edge or score(-edge) < z else _bisect(lambda d: score(d) - z, -edge, estimate)
+    hi = 1.0 if estimate >= edge or score(edge) > -z else _bisect(lambda d: score(d) + z, estimate, edge)
     return estimate, (max(-1.0, min(lo, estimate)), min(1.0, max(hi, estimate)))
 
 
@@ -95,13 +93,12 @@ def mcnemar_exact(first_only: int, second_only: int, alternative: str = "two-sid
     ``alternative``: ``"two-sided"``, ``"greater"`` (the first proportion is higher, i.e. more
     first-only successes) or ``"less"``. With no discordant pairs there is no evidence: 1.0.
     """
-    from scipy.stats import binom
-
     m = int(first_only) + int(second_only)
     if m == 0:
         return 1.0
-    greater = float(binom.sf(int(first_only) - 1, m, 0.5))  # P(X ≥ first_only)
-    less = float(binom.cdf(int(first_only), m, 0.5))  # P(X ≤ first_only)
+    k = int(first_only)
+    less = _half_binomial_cdf(k, m)  # P(X ≤ first_only)
+    greater = _half_binomial_cdf(m - k, m)  # P(X ≥ first_only) = P(m − X ≤ m − first_only), by symmetry
     if alternative == "greater":
         return min(1.0, greater)
     if alternative == "less":
@@ -109,6 +106,45 @@ def mcnemar_exact(first_only: int, second_only: int, alternative: str = "two-sid
     if alternative == "two-sided":
         return min(1.0, 2.0 * min(greater, less))
     raise ValueError(f"alternative must be 'two-sided', 'greater' or 'less', not {alternative!r}")
+
+
+def _bisect(function: Callable[[float], float], low: float, high: float, tolerance: float = 1e-12) -> float:
+    """A root of a continuous ``function`` that changes sign on [low, high], by bisection.
+
+    Used instead of :func:`scipy.optimize.brentq` for the score intervals: the score is
+    monotone, sixty halvings reach 1e-12, and importing scipy.optimize costs more (about half a
+    second) than every interval of a run computes.
+    """
+    f_low = function(low)
+    for _ in range(200):
+        if high - low <= tolerance:
+            break
+        middle = (low + high) / 2.0
+        f_middle = function(middle)
+        if f_middle == 0.0:
+            return middle
+        if (f_middle > 0.0) == (f_low > 0.0):
+            low, f_low = middle, f_middle
+        else:
+            high = middle
+    return (low + high) / 2.0
+
+
+def _half_binomial_cdf(k: int, m: int) -> float:
+    """P(X ≤ k) for X ~ Binomial(m, ½), exactly: Σ C(m, i) for i ≤ k over 2**m, in integers.
+
+    Exact where a float sum of terms would underflow or lose its last digits, and it spares
+    the import of scipy.stats (about a second) that ``binom.cdf`` would cost a run.
+    """
+    if k < 0:
+        return 0.0
+    if k >= m:
+        return 1.0
+    total, term = 0, 1
+    for i in range(k + 1):
+        total += term
+        term = term * (m - i) // (i + 1)
+    return total / (1 << m)
 
 
 def sign_flip_pvalue(differences: Sequence[float], alternative: str = "two-sided", resamples: int = PERMUTATIONS) -> float:

@@ -28,6 +28,7 @@ same interval. It covers sampling of cases only: not the choice of tasks, prompt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -227,11 +228,10 @@ def _percentile(draws: np.ndarray, point: float) -> tuple[float, float]:
     the point estimate sits from the resamples' median, which matters for scores such as F.6's
     share of tests with p ≥ 0.05 (resampling cases with replacement makes tests look more
     significant, so the resamples lean low)."""
-    from scipy.stats import norm
-
+    normal = NormalDist()  # the standard library's: no scipy.stats import (a second) for two numbers
     below = (np.sum(draws < point) + 0.5 * np.sum(draws == point)) / len(draws)
-    z0 = float(norm.ppf(min(max(below, 1.0 / (2 * len(draws))), 1.0 - 1.0 / (2 * len(draws)))))
-    levels = norm.cdf([2 * z0 - Z95, 2 * z0 + Z95]) * 100
+    z0 = normal.inv_cdf(float(min(max(below, 1.0 / (2 * len(draws))), 1.0 - 1.0 / (2 * len(draws)))))
+    levels = np.array([normal.cdf(2 * z0 - Z95), normal.cdf(2 * z0 + Z95)]) * 100
     low, high = (float(v) for v in np.percentile(draws, levels))
     return (min(low, point), max(high, point))
 

@@ -186,6 +186,20 @@ def test_mcnemar_one_sided_falls_as_evidence_grows(b: int, c: int) -> None:
     assert mcnemar_exact(b + 1, c, "greater") <= mcnemar_exact(b, c, "greater") + 1e-12
 
 
+@FAST
+@given(st.integers(0, 600), st.integers(0, 600))
+def test_mcnemar_matches_scipy_binomial_tails(b: int, c: int) -> None:
+    # the exact integer sums stand in for scipy.stats.binom (whose import costs a run a second)
+    m = b + c
+    if m == 0:
+        return
+    greater = float(stats.binom.sf(b - 1, m, 0.5))
+    less = float(stats.binom.cdf(b, m, 0.5))
+    assert mcnemar_exact(b, c, "greater") == pytest.approx(min(1.0, greater), rel=1e-9, abs=1e-300)
+    assert mcnemar_exact(b, c, "less") == pytest.approx(min(1.0, less), rel=1e-9, abs=1e-300)
+    assert mcnemar_exact(b, c) == pytest.approx(min(1.0, 2 * min(greater, less)), rel=1e-9, abs=1e-300)
+
+
 def test_mcnemar_edge_cases() -> None:
     assert mcnemar_exact(0, 0) == 1.0 and mcnemar_exact(0, 0, "less") == 1.0
     assert mcnemar_exact(10, 0, "greater") == pytest.approx(0.5**10)
