@@ -30,6 +30,9 @@ def generator_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     folder = tmp_path / "code"
     folder.mkdir()
     monkeypatch.syspath_prepend(str(folder))
+    # no .pyc: an edit within the same second that keeps the file's size ("old" → "new") would
+    # otherwise import the first version's bytecode (the pyc check is mtime in seconds + size)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
     yield folder
     sys.modules.pop("my_generator", None)
 
