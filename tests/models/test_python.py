@@ -18,6 +18,7 @@ from pytest_mmtrust.models.python import python_model
 def modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A folder on sys.path for throw-away model modules, forgotten again afterwards."""
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # a same-second, same-size edit must not import a stale .pyc
     before = set(sys.modules)
     yield tmp_path
     for name in set(sys.modules) - before:
