@@ -8,6 +8,7 @@ the straggler threshold: nothing here sleeps or depends on how fast the machine 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Sequence
 
 import pytest
@@ -155,11 +156,22 @@ class Straggler:
         self.blocked: dict[int, tuple[threading.Event, str]] = {}
         self.cancelled: list[str] = []
         self.arrived = threading.Event()  # a straggler's first call is in
+        self.stragglers_in = 0  # how many stragglers' first calls are in
         self.copy_asked = threading.Event()  # a second call for some text is in
         self.release = threading.Event()
 
     def identity(self) -> str:
         return "straggler-v1"
+
+    def wait_for_stragglers(self, count: int, timeout: float = 10.0) -> bool:
+        """Whether ``count`` stragglers' first calls reached the model within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.stragglers_in >= count:
+                    return True
+            time.sleep(0.005)
+        return False
 
     def generate(self, requests: Sequence[Request]) -> list[Response]:
         (request,) = requests
@@ -174,6 +186,7 @@ class Straggler:
             wake = threading.Event()
             with self.lock:
                 self.blocked[threading.get_ident()] = (wake, request.text)
+                self.stragglers_in += 1
             self.arrived.set()
             while not wake.wait(0.05) and not self.release.is_set():
                 pass
@@ -214,12 +227,24 @@ def fast_ones(n: int) -> list[str]:
     return [f"b{i}" for i in range(n)]
 
 
+def add_stragglers_then_fast_ones(stream: RequestStream, model: Straggler, slow: dict[str, Request], fast: int) -> None:
+    """The stragglers' first calls reach the model before any fast call is queued.
+
+    Queued together, a straggler's thread could lose the CPU between leaving the stream's lock
+    and reaching the model while enough fast calls were answered to make it look overdue; its
+    copy then reached the model first, and the fake model took the copy for the first call.
+    """
+    stream.add("slow", slow)
+    assert model.wait_for_stragglers(len(slow))
+    stream.add("A", requests(fast_ones(fast)))
+
+
 def test_a_straggler_at_the_end_gets_a_copy_whose_answer_stands_and_the_first_call_is_cancelled() -> None:
     clock = Clock()
     model = Straggler(clock, slow=["a0"])
     store = MemoryStore()
     stream = stream_for(model, clock, store)
-    stream.add("A", requests(["a0", *fast_ones(30)]))
+    add_stragglers_then_fast_ones(stream, model, requests(["a0"]), 30)
     try:
         assert all(stream.answer(key).text == f"fast:{key}" for key in fast_ones(30))
         assert model.arrived.wait(10)
@@ -239,7 +264,7 @@ def test_a_copy_that_fails_leaves_the_first_call_to_answer() -> None:
     clock = Clock()
     model = Straggler(clock, slow=["a0"], fail_copies=True)
     stream = stream_for(model, clock)
-    stream.add("A", requests(["a0", *fast_ones(30)]))
+    add_stragglers_then_fast_ones(stream, model, requests(["a0"]), 30)
     assert all(stream.answer(key).ok for key in fast_ones(30))
     assert model.arrived.wait(10)
     clock.now += 100.0
@@ -266,7 +291,7 @@ def test_the_budget_and_sampling_are_respected() -> None:
     clock = Clock()
     model = Straggler(clock, slow=["a0", "a1", "t0"])
     stream = stream_for(model, clock, settings=HedgeSettings(budget=0.01))  # one copy for these 33 requests
-    stream.add("A", {**requests(["a0", "a1"]), **requests(["t0"], temperature=0.7), **requests(fast_ones(30))})
+    add_stragglers_then_fast_ones(stream, model, {**requests(["a0", "a1"]), **requests(["t0"], temperature=0.7)}, 30)
     try:
         assert all(stream.answer(key).ok for key in fast_ones(30))
         clock.now += 100.0
