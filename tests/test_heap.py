@@ -14,8 +14,10 @@ def test_only_the_last_user_out_unfreezes() -> None:
         outer = gc.get_freeze_count()
         assert outer > 0
         with frozen():
-            assert gc.get_freeze_count() >= outer
-        assert gc.get_freeze_count() >= outer  # the inner exit left the outer phase frozen
+            assert gc.get_freeze_count() > 0
+        # the inner exit left the outer phase frozen: an unfreeze would leave exactly 0. (Not
+        # ">= outer": frozen objects that other threads let go of meanwhile leave the count.)
+        assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
 
 
