@@ -114,7 +114,11 @@ class PythonModel:
         except Exception as exc:
             message = f"{self.name} raised {type(exc).__name__}: {exc}"
             with self._lock:
-                self._tracebacks.setdefault(message, user_traceback(exc))
+                known = message in self._tracebacks
+            if not known:
+                text = user_traceback(exc)
+                with self._lock:
+                    self._tracebacks.setdefault(message, text)
             raise ModelCallError(message, retryable=False) from None
         latency = (time.perf_counter() - start) / max(1, len(requests))
         return [_as_response(answer, latency) for answer in answers]
@@ -134,11 +138,48 @@ class PythonModel:
 
 
 def user_traceback(exc: BaseException) -> str:
-    """The exception's traceback without this module's own frames: what the user's code did."""
+    """The exception's traceback without this module's own frames: what the user's code did.
+
+    Written out here, in the standard layout but without the ``^^^^`` column markers, rather
+    than by :func:`traceback.format_exception`: on Python 3.11 those markers are found with
+    :func:`ast.parse`, whose C side keeps its recursion depth per interpreter, not per thread.
+    This runs on the request stream's threads, and a parse there at the moment pytest's main
+    thread parses a failing test's source ends the session with "SystemError: AST constructor
+    recursion depth mismatch" (CPython gh-106905; pytest-dev/pytest#10763). Chained exceptions
+    are kept, as Python prints them.
+    """
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(exc), exc, tb)).rstrip()
+    chain: list[tuple[BaseException, Any, str | None]] = [(exc, tb, None)]
+    seen = {id(exc)}
+    current: BaseException = exc
+    while True:
+        if current.__cause__ is not None:
+            link, joint = current.__cause__, "The above exception was the direct cause of the following exception:"
+        elif current.__context__ is not None and not current.__suppress_context__:
+            link, joint = current.__context__, "During handling of the above exception, another exception occurred:"
+        else:
+            break
+        if id(link) in seen:
+            break
+        seen.add(id(link))
+        chain.append((link, link.__traceback__, joint))
+        current = link
+    blocks: list[str] = []
+    for error, error_tb, joint in reversed(chain):  # the oldest first, as Python prints them
+        lines = []
+        if error_tb is not None:
+            lines.append("Traceback (most recent call last):")
+            for frame in traceback.extract_tb(error_tb):
+                lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+                if frame.line:
+                    lines.append(f"    {frame.line.strip()}")
+        lines.extend(line.rstrip("\n") for line in traceback.format_exception_only(type(error), error))
+        blocks.append("\n".join(lines))
+        if joint is not None:
+            blocks.append(joint)
+    return "\n\n".join(blocks).rstrip()
 
 
 def add_rootdir_to_path(rootdir: Path) -> None:

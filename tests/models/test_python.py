@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import sys
+import traceback
 from pathlib import Path
 from typing import Iterator
 
@@ -11,7 +13,7 @@ import pytest
 
 from pytest_mmtrust.errors import ModelError
 from pytest_mmtrust.models.identity import versioned_identity
-from pytest_mmtrust.models.python import python_model
+from pytest_mmtrust.models.python import python_model, user_traceback
 
 
 @pytest.fixture
@@ -88,3 +90,43 @@ def test_an_identity_that_raises_or_is_empty_is_one_clear_line(modules: Path) ->
 def test_the_model_version_is_appended_to_any_identity() -> None:
     assert versioned_identity("openai/x@http://h/v1", None) == "openai/x@http://h/v1"
     assert versioned_identity("openai/x@http://h/v1", "ckpt-9") == "openai/x@http://h/v1|version=ckpt-9"
+
+
+def _raise_chained() -> None:
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        raise ValueError("no such table") from exc
+
+
+def test_a_users_traceback_has_their_frames_and_chain_in_pythons_layout() -> None:
+    try:
+        _raise_chained()
+    except ValueError as exc:
+        text = user_traceback(exc)
+        expected_tail = traceback.format_exception_only(type(exc), exc)[-1].rstrip()
+    assert text.startswith("Traceback (most recent call last):")
+    assert text.index("KeyError: 'missing'") < text.index("The above exception was the direct cause") < text.index(
+        "ValueError: no such table")
+    assert '{}["missing"]' in text and "in _raise_chained" in text
+    assert text.endswith(expected_tail)
+    assert "^^^" not in text
+
+
+def test_a_users_traceback_is_written_without_parsing_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python 3.11 finds the ^^^ markers with ast.parse, which is not thread-safe there (the
+    # stream's threads format these while pytest's main thread may be parsing): never call it
+    parsed: list[object] = []
+    real_parse = ast.parse
+
+    def spy(source: object, *args: object, **kwargs: object) -> object:
+        parsed.append(source)
+        return real_parse(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    try:
+        _raise_chained()
+    except ValueError as exc:
+        monkeypatch.setattr(ast, "parse", spy)
+        text = user_traceback(exc)
+    assert "ValueError: no such table" in text
+    assert parsed == []
