@@ -65,11 +65,13 @@ fi
 # litellm's hosted_vllm route reads the key from HOSTED_VLLM_API_KEY.
 export HOSTED_VLLM_API_KEY="${VLLM_API_KEY:-}"
 
-# vLLM batches concurrent requests on the GPU: many in flight keeps it busy.
+# vLLM batches concurrent requests on the GPU: many in flight keeps it busy. A straggler at the
+# end of the run gets a second copy on an idle slot (auto: a server whose model has no price).
 pytest "$SUITES" \
     --mmtrust-model "hosted_vllm/$SERVED_NAME" \
     --mmtrust-api-base "$SERVER_URL" \
     --mmtrust-concurrency 64 \
+    --mmtrust-hedge auto \
     --mmtrust-timeout 300 \
     --mmtrust-md "$REPORTS/summary.md" \
     --mmtrust-html "$REPORTS/report.html" \
