@@ -315,14 +315,9 @@ class ResponseRunner:
     def _answer_batch(self, keys: list[str], requests: Mapping[str, Request], prepared: Any = None) -> dict[str, Response]:
         batch = [requests[key] for key in keys]
         responses = self._call_with_retries(batch, prepared)
-        answered: dict[str, Response] = {}
-        failed = []
-        for key, response in zip(keys, responses):
-            answered[key] = response
-            if response.ok:
-                self.store.put(key, self.identity, response)
-            else:
-                failed.append(key)
+        answered = dict(zip(keys, responses))
+        self.store.put_many(list(answered.items()), self.identity)  # one transaction; failures are not stored
+        failed = [key for key, response in answered.items() if not response.ok]
         if failed:
             self.store.release(failed)
         self.stats.add(sent=len(keys), failed=len(failed))

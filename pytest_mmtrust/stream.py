@@ -33,6 +33,7 @@ model's ``cancel_call`` (when it has one).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import deque
@@ -95,7 +96,7 @@ class RequestStream:
         self._active = 0
         self._threads: list[threading.Thread] = []
         self._closing = False
-        self._frozen: object | None = None
+        self._freeze: contextlib.AbstractContextManager[None] | None = None  # the heap, frozen while threads run
         self._unwritten: list[tuple[str, Response]] = []  # answered, waiting for the next group commit
         self._writing = False  # a thread is writing answers to the store now
         # hedged requests (see pytest_mmtrust.hedging)
@@ -484,14 +485,7 @@ class RequestStream:
                     if not batch:
                         self._writing = False
                         return
-                stored = [(key, response) for key, response in batch if response.ok]
-                if stored:
-                    put_many = getattr(self.store, "put_many", None)
-                    if callable(put_many):
-                        put_many(stored, self.identity)
-                    else:  # a store of another make (a test's wrapper)
-                        for key, response in stored:
-                            self.store.put(key, self.identity, response)
+                self.store.put_many(batch, self.identity)  # failed answers are never stored
                 with self._lock:
                     self._publish_locked(batch)
         except BaseException:  # the store failed: _work_loop stops the run and answers what is in flight
@@ -565,9 +559,8 @@ class RequestStream:
         deadline = time.monotonic() + patience_s
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        freeze = getattr(self, "_freeze", None)
+        freeze, self._freeze = self._freeze, None
         if freeze is not None:
-            self._freeze = None
             freeze.__exit__(None, None, None)
 
     def keys(self) -> Iterable[str]:
