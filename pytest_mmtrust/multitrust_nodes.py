@@ -11,6 +11,7 @@ tree from these nodes.
 
 from __future__ import annotations
 
+import abc
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -85,11 +86,12 @@ class Frame:
         return self.cache[cache_key]  # type: ignore[no-any-return]
 
 
-class Node:
+class Node(abc.ABC):
     """Part of a task's fold: ``evaluate`` gives one value per weight row, NaN where undefined."""
 
+    @abc.abstractmethod
     def evaluate(self, frame: Frame, weights: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """One value per row of ``weights`` (a resample of the cases), over the records ``mask`` keeps."""
 
 
 @dataclass(frozen=True)
