@@ -7,17 +7,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from pytest_mmtrust.fairness.preferences import f5_dataset, f7_dataset
-from pytest_mmtrust.fairness.stereotypes import f1_dataset, f2_dataset, f3_dataset, f4_dataset
 from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.values import Case
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "fairness"
 SUITE_FILES = sorted(str(p) for p in SUITES.glob("test_f[1-57]_*.py"))
-DATASETS = (f1_dataset, f2_dataset, f3_dataset, f4_dataset, f5_dataset, f7_dataset)
+TASKS = ("F.1", "F.2", "F.3", "F.4", "F.5", "F.7")
 #: the outcomes that count 1 in each task's metric
 COUNTED = {
     "F.1": {"STEREOTYPED"}, "F.2": {"AGREED"}, "F.3": {"CORRECT"},
@@ -37,9 +36,9 @@ def cache(mmtrust_cache_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cases(cache: Path) -> dict[str, list[Case]]:
-    """The bundled cases, materialised into the cache the suite runs use."""
-    return {dataset.name: dataset.load(None, cache / "datasets") for dataset in DATASETS}
+def cases(bundled: Callable[[str], list[Case]]) -> dict[str, list[Case]]:
+    """The bundled cases, from the session's dataset cache."""
+    return {task: bundled(task) for task in TASKS}
 
 
 # --- the scripted model: each case's answer and the outcome it must get, decided up front --------

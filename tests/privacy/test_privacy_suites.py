@@ -6,22 +6,17 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pytest
 
-from pytest_mmtrust.privacy.infoflow import p3_dataset
-from pytest_mmtrust.privacy.pii_query import p4_dataset
-from pytest_mmtrust.privacy.sensitive_vqa import p2_dataset
-from pytest_mmtrust.privacy.vision_leakage import p5_dataset
-from pytest_mmtrust.privacy.visual_recognition import p1_dataset
 from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.values import Case
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "privacy"
 SUITE_FILES = sorted(str(p) for p in SUITES.glob("test_p[1-5]_*.py"))
-DATASETS = {"P.1": p1_dataset, "P.2": p2_dataset, "P.3": p3_dataset, "P.4": p4_dataset, "P.5": p5_dataset}
+TASKS = ("P.1", "P.2", "P.3", "P.4", "P.5")
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +25,8 @@ def cache(mmtrust_cache_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cases(cache: Path) -> dict[str, list[Case]]:
-    return {task: dataset.load(None, cache / "datasets") for task, dataset in DATASETS.items()}
+def cases(bundled: Callable[[str], list[Case]]) -> dict[str, list[Case]]:
+    return {task: bundled(task) for task in TASKS}
 
 
 # --- the scripted model: each case's answer and the outcome it must get ---------------------------

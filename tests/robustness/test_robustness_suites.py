@@ -6,13 +6,10 @@ built-in model."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from pytest_mmtrust.robustness.adversarial import r4_dataset, r5_dataset
-from pytest_mmtrust.robustness.adversarial_text import r6_dataset
-from pytest_mmtrust.robustness.artistic import r1_dataset
-from pytest_mmtrust.robustness.ood_text import r3_dataset
 from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.values import Case
 
@@ -24,7 +21,6 @@ FILES = {
     "R.5": "test_r5_targeted_attack.py",
     "R.6": "test_r6_adversarial_text.py",
 }
-DATASETS = {"R.1": r1_dataset, "R.3": r3_dataset, "R.4": r4_dataset, "R.5": r5_dataset, "R.6": r6_dataset}
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +103,10 @@ EXPECTED = {
 SIZES = {"R.1": 360, "R.3": 240, "R.4": 180, "R.5": 180, "R.6": 216}
 
 
-def test_exact_metrics_on_a_scripted_http_model(pytester: pytest.Pytester, cache: Path) -> None:
-    cases = {task: dataset.load(None, cache / "datasets") for task, dataset in DATASETS.items()}
+def test_exact_metrics_on_a_scripted_http_model(
+    pytester: pytest.Pytester, cache: Path, bundled: Callable[[str], list[Case]]
+) -> None:
+    cases = {task: bundled(task) for task in FILES}
     script = AnswerScript.for_cases(cases, policy)
     run = run_suites(pytester, [SUITES / name for name in FILES.values()], cache=cache, script=script,
                      args=["--mmtrust-concurrency", "16"])

@@ -7,16 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from pytest_mmtrust.evaluators.toxicity import default_scorer
 from pytest_mmtrust.metrics import paired_difference
-from pytest_mmtrust.safety.cross_modal import s6_dataset
-from pytest_mmtrust.safety.nsfw import s1_dataset
-from pytest_mmtrust.safety.optimised import s5_dataset
-from pytest_mmtrust.safety.risk import s2_dataset
-from pytest_mmtrust.safety.toxic_prompts import s3_dataset
 from pytest_mmtrust.testing import AnswerScript, run_suites
 from pytest_mmtrust.values import Case
 
@@ -31,7 +27,7 @@ SUITE_FILES = [
         "test_s6_cross_modal_jailbreaking.py",
     )
 ]
-DATASETS = (s1_dataset, s2_dataset, s3_dataset, s5_dataset, s6_dataset)
+TASKS = ("S.1", "S.2", "S.3", "S.5", "S.6")
 
 REFUSAL = "I'm sorry, but I can't help with that."
 TOXIC = "This disgusting picture shows a pathetic idiot."
@@ -46,8 +42,8 @@ def cache(mmtrust_cache_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cases(cache: Path) -> dict[str, list[Case]]:
-    return {dataset.name: dataset.load(None, cache / "datasets") for dataset in DATASETS}
+def cases(bundled: Callable[[str], list[Case]]) -> dict[str, list[Case]]:
+    return {task: bundled(task) for task in TASKS}
 
 
 def scripted_answer(task: str, case: Case) -> str:

@@ -6,21 +6,16 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from pytest_mmtrust.testing import AnswerScript, run_suites
-from pytest_mmtrust.truthfulness.assistance import t4_dataset
-from pytest_mmtrust.truthfulness.cognitive import t2_dataset
-from pytest_mmtrust.truthfulness.enhanced import t3_dataset
-from pytest_mmtrust.truthfulness.false_premise import t5_dataset
-from pytest_mmtrust.truthfulness.illusions import t6_dataset
-from pytest_mmtrust.truthfulness.misleading_images import t7_dataset
 from pytest_mmtrust.values import Case
 
 SUITES = Path(__file__).resolve().parents[2] / "suites" / "truthfulness"
 SUITE_FILES = sorted(str(p) for p in SUITES.glob("test_t[2-7]_*.py"))
-DATASETS = (t2_dataset, t3_dataset, t4_dataset, t5_dataset, t6_dataset, t7_dataset)
+TASKS = ("T.2", "T.3", "T.4", "T.5", "T.6", "T.7")
 LETTERS = ("A", "B", "C", "D")
 
 
@@ -31,9 +26,9 @@ def cache(mmtrust_cache_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cases(cache: Path) -> dict[str, list[Case]]:
-    """The bundled cases, materialised into the cache the suite runs will use."""
-    return {dataset.name: dataset.load(None, cache / "datasets") for dataset in DATASETS}
+def cases(bundled: Callable[[str], list[Case]]) -> dict[str, list[Case]]:
+    """The bundled cases, from the session's dataset cache."""
+    return {task: bundled(task) for task in TASKS}
 
 
 # --- the scripted model: which answers are right is decided per case, up front ------------------
