@@ -28,9 +28,11 @@ from _server import BenchServer  # noqa: E402
 
 
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
-    """The report without timing and without who-read-what-back-from-the-store counts."""
+    """The report without timing, without who-read-what-back-from-the-store counts, and without
+    the model's identity (it names the API base, and each run has a server, a port, of its own)."""
     report = json.loads(json.dumps(report))
     report.pop("timing", None)
+    report.pop("model_identity", None)
     report.pop("usage", None)
     report.get("totals", {}).pop("cached", None)
     for task in report.get("tasks", []):
