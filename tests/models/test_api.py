@@ -14,7 +14,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from PIL import Image
@@ -39,15 +38,6 @@ PLANTED_KEY = "sk-test-PLANTED123"
 
 def echo(call: ChatCall) -> str:
     return f"you said: {call.text} ({len(call.images)} images)"
-
-
-@pytest.fixture
-def servers() -> Iterator[list[ScriptedOpenAIServer]]:
-    """Servers a test starts with ``servers.append(...)``; all closed afterwards."""
-    started: list[ScriptedOpenAIServer] = []
-    yield started
-    for server in started:
-        server.close()
 
 
 def start(servers: list[ScriptedOpenAIServer], answer=echo, **options) -> ScriptedOpenAIServer:

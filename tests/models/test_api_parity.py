@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from typing import Iterator
 
 import pytest
 
@@ -26,14 +25,6 @@ from pytest_mmtrust.values import GenerationParams, Request  # noqa: E402
 
 def answer(call: ChatCall) -> str:
     return f"an answer to {call.text} with some words"
-
-
-@pytest.fixture
-def servers() -> Iterator[list[ScriptedOpenAIServer]]:
-    started: list[ScriptedOpenAIServer] = []
-    yield started
-    for server in started:
-        server.close()
 
 
 def both(model: str, base: str, **options: object) -> tuple[APIModel, APIModel]:

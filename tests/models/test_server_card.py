@@ -7,9 +7,7 @@ way a vLLM deployment would be asked, and the identity changes exactly when the 
 from __future__ import annotations
 
 import os
-from typing import Iterator
 
-import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -17,14 +15,6 @@ from pytest_mmtrust.models.api import APIModel  # noqa: E402
 from pytest_mmtrust.models.server_card import card_fingerprint, read_model_card, served_name  # noqa: E402
 from pytest_mmtrust.testing import ScriptedOpenAIServer  # noqa: E402
 from pytest_mmtrust.values import Request  # noqa: E402
-
-
-@pytest.fixture
-def servers() -> Iterator[list[ScriptedOpenAIServer]]:
-    started: list[ScriptedOpenAIServer] = []
-    yield started
-    for server in started:
-        server.close()
 
 
 def serve(servers: list[ScriptedOpenAIServer], *models: object, **options: object) -> ScriptedOpenAIServer:
