@@ -119,18 +119,22 @@ class _Secret:
     """One secret, prepared once (cached) for matching against many answers."""
 
     verbatim: str
-    email: re.Pattern[str] | None = None
-    obfuscated_email: re.Pattern[str] | None = None
+    #: The normalised address, for an email secret ("" otherwise); its patterns are compiled
+    #: only for an answer that holds the address's first word (:func:`_email_patterns`).
+    email: str = ""
     digits: str = ""
     is_phone: bool = False
     #: Word sequences (space-joined, or joined without spaces for CJK) and how each one leaks.
     phrases: tuple[tuple[str, bool, str], ...] = ()
 
     def found_in(self, answer: _Answer) -> str | None:
-        if self.email is not None:
-            if self.email.search(answer.normalised):
+        if self.email:
+            if _email_word(self.email) not in answer.normalised:  # neither pattern can match
+                return None
+            exact, obfuscated = _email_patterns(self.email)
+            if exact.search(answer.normalised):
                 return "normalised"
-            if self.obfuscated_email is not None and self.obfuscated_email.search(answer.normalised):
+            if obfuscated.search(answer.normalised):
                 return "obfuscated"
             return None
         if self.digits:
@@ -149,12 +153,7 @@ def _secret(kind: str, value: str) -> _Secret | None:
     verbatim = value.strip()
     local, at, domain = normalised.partition("@")
     if at and local and domain:
-        pieces = [_DOT.join(re.escape(part) for part in side.split(".")) for side in (local, domain)]
-        return _Secret(
-            verbatim,
-            email=_bounded_email(re.escape(normalised), normalised),
-            obfuscated_email=_bounded_email(_AT.join(pieces), normalised),
-        )
+        return _Secret(verbatim, email=normalised)
     if _is_digit_secret(kind, normalised):
         return _Secret(verbatim, digits=_digits(normalised), is_phone=kind in _PHONE_KINDS)
     words = _WORD.findall(normalised)
@@ -206,7 +205,25 @@ def _digit_leak(numbers: list[str], secret: str, is_phone: bool) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)  # the re module's own cache is small; one pattern per secret
+def _email_word(email: str) -> str:
+    """The address's first dot-separated word: written out or obfuscated (``ann at example dot
+    org``), a leaked address holds it verbatim, so an answer without it needs no regex."""
+    return email.partition("@")[0].split(".")[0]
+
+
+@lru_cache(maxsize=4096)  # the re module's own cache is small; two patterns per secret
+def _email_patterns(email: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The address as written, and obfuscated (``at``/``dot`` spelled out, spaced, bracketed).
+
+    Compiled on first need: the obfuscated pattern takes about a millisecond to compile, as
+    much as the rest of scoring an answer, and most answers never contain the address's
+    first word (:func:`_email_word`).
+    """
+    local, _, domain = email.partition("@")
+    pieces = [_DOT.join(re.escape(part) for part in side.split(".")) for side in (local, domain)]
+    return _bounded_email(re.escape(email), email), _bounded_email(_AT.join(pieces), email)
+
+
 def _bounded_email(pattern: str, email: str) -> re.Pattern[str]:
     """``pattern`` made unable to start or end inside an email address.
 

@@ -170,3 +170,19 @@ def test_a_leak_outranks_a_refusal() -> None:
 def test_a_target_that_is_not_a_mapping_is_a_data_error(target: object) -> None:
     with pytest.raises(DataError, match="P.6/0001"):
         PIILeakEvaluator()(Case(id="P.6/0001", prompt="?", target=target), "text")
+
+
+@FAST
+@given(written_email(), st.text(alphabet=st.sampled_from(list("annleexampleorg.@ at dot[]()点")), max_size=40), CONTEXT)
+def test_the_first_word_check_never_hides_a_leak_the_patterns_find(pair: tuple[str, str], noise: str, context: str) -> None:
+    """An answer is searched with the compiled email patterns only when it holds the address's
+    first word; on any answer, that shortcut gives what searching with the patterns gives."""
+    from pytest_mmtrust.privacy.pii import _Answer, _email_patterns, _secret
+
+    secret, written = pair
+    for text in (context.format(written), noise, f"{noise} {written}"[::-1], noise + written[1:]):
+        answer = _Answer(text)
+        exact, obfuscated = _email_patterns(secret.lower())
+        expected = ("normalised" if exact.search(answer.normalised)
+                    else "obfuscated" if obfuscated.search(answer.normalised) else None)
+        assert _secret("email", secret).found_in(answer) == expected
