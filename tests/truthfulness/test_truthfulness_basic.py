@@ -16,7 +16,6 @@ from pytest_mmtrust.truthfulness.basic import (
     LETTERS,
     QUESTION_KINDS,
     YES_NO_INSTRUCTION,
-    generate_t1,
     load_t1_upstream,
     perception_items,
     t1_dataset,
@@ -31,14 +30,6 @@ def by_kind(cases, kind):
 def perception(cases):
     """The perception questions (every kind but grounding, whose tests are in tests/truthfulness)."""
     return [c for c in cases if c.metadata["answer_type"] != "box"]
-
-
-def test_generation_is_byte_identical(tmp_path: Path, bundled) -> None:
-    first = bundled("T.1")
-    again = generate_t1(tmp_path)
-    assert [c.prompt for c in again] == [c.prompt for c in first]
-    for case, fresh in zip(first, again):
-        assert Path(case.images[0]).read_bytes() == (tmp_path / fresh.images[0]).read_bytes()
 
 
 def test_cases_are_json_and_sized(bundled) -> None:
