@@ -31,11 +31,6 @@ LABEL_WORDS = {
 
 
 @pytest.fixture(scope="module")
-def cache(mmtrust_cache_dir: Path) -> Path:
-    return mmtrust_cache_dir
-
-
-@pytest.fixture(scope="module")
 def cases(bundled: Callable[[str], list[Case]]) -> dict[str, list[Case]]:
     """The bundled cases, from the session's dataset cache."""
     return {task: bundled(task) for task in TASKS}
@@ -113,7 +108,7 @@ def script(cases: dict[str, list[Case]]) -> AnswerScript:
     return AnswerScript.for_cases(cases, lambda task, case: SCRIPTS[task](int(case.id), case))
 
 
-def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path,
+def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path,
                                                               script: AnswerScript) -> None:
     expected: dict[str, Counter[str]] = {}
     per_condition: dict[tuple[str, str], list[bool]] = {}
@@ -122,7 +117,7 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
         expected.setdefault(task, Counter())[outcome] += 1
         if condition is not None:
             per_condition.setdefault((task, condition), []).append(outcome in COUNTED[task])
-    run = run_suites(pytester, SUITE_FILES, cache=cache, script=script, args=["-q"])
+    run = run_suites(pytester, SUITE_FILES, cache=mmtrust_cache_dir, script=script, args=["-q"])
     result, tasks = run.result, run.tasks
     result.assert_outcomes(passed=len(script))
     assert sorted(tasks) == ["F.1", "F.2", "F.3", "F.4", "F.5", "F.7"]
@@ -177,8 +172,8 @@ def verbose_statuses(lines: list[str]) -> dict[str, str]:
     return statuses
 
 
-def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, cases) -> None:
-    run = run_suites(pytester, SUITE_FILES, cache=cache, args=["-v", "-k", "0001"])
+def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path, cases) -> None:
+    run = run_suites(pytester, SUITE_FILES, cache=mmtrust_cache_dir, args=["-v", "-k", "0001"])
     result = run.result
     result.assert_outcomes(passed=1 + 3 + 3 + 3 + 1 + 3)
     # verbose output names each item's outcome (what the answer was, not a verdict on the test)

@@ -29,11 +29,6 @@ def suite(task_id: str) -> str:
     return str(SUITES / f"test_g_{task_id.split('.', 1)[1].replace('.', '_')}.py")
 
 
-@pytest.fixture(scope="module")
-def cache(mmtrust_cache_dir: Path) -> Path:
-    return mmtrust_cache_dir
-
-
 def policy(case: Case) -> str:
     """The scripted model's answer to one case (see the expected values below)."""
     zh = case.condition == "zh"
@@ -89,10 +84,10 @@ def in_its_language(call: ChatCall, entry: ScriptedAnswer) -> None:
     assert bool(CJK.search(call.text)) is (entry.case.condition == "zh")
 
 
-def test_exact_asd_and_par_on_a_scripted_http_model(pytester: pytest.Pytester, cache: Path) -> None:
-    cases = {task_id: DATASETS[task_id].load(None, cache / "datasets") for task_id in SCRIPTED}
+def test_exact_asd_and_par_on_a_scripted_http_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path) -> None:
+    cases = {task_id: DATASETS[task_id].load(None, mmtrust_cache_dir / "datasets") for task_id in SCRIPTED}
     script = AnswerScript.for_cases(cases, lambda task, case: policy(case), check=in_its_language)
-    run = run_suites(pytester, [suite(t) for t in SCRIPTED], cache=cache, script=script, report_only=False,
+    run = run_suites(pytester, [suite(t) for t in SCRIPTED], cache=mmtrust_cache_dir, script=script, report_only=False,
                      args=["--mmtrust-concurrency", "16"])
     assert run.calls == 84 + 3 * 96
     result, tasks = run.result, run.tasks
@@ -129,8 +124,8 @@ def test_exact_asd_and_par_on_a_scripted_http_model(pytester: pytest.Pytester, c
     assert low < summary["overall"]["asd"] < high
 
 
-def test_every_suite_runs_on_the_tiny_model(pytester: pytest.Pytester, cache: Path) -> None:
-    run = run_suites(pytester, [SUITES], cache=cache, report_only=False, args=["-k", "0001", "-m", "mmtrust_mllmguard"])
+def test_every_suite_runs_on_the_tiny_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path) -> None:
+    run = run_suites(pytester, [SUITES], cache=mmtrust_cache_dir, report_only=False, args=["-k", "0001", "-m", "mmtrust_mllmguard"])
     run.result.assert_outcomes(passed=10 * 2 + 3 * 4)
     tasks = run.tasks
     assert len(tasks) == 13
@@ -144,10 +139,10 @@ def test_every_suite_runs_on_the_tiny_model(pytester: pytest.Pytester, cache: Pa
     assert aggregate(list(tasks.values()))["overall"]["asd"] is not None
 
 
-def test_markers_select_by_dimension(pytester: pytest.Pytester, cache: Path) -> None:
+def test_markers_select_by_dimension(pytester: pytest.Pytester, mmtrust_cache_dir: Path) -> None:
     result = pytester.runpytest_subprocess(
         str(SUITES), "--collect-only", "-q", "-m", "mmtrust_mllmguard_privacy", "-p", "no:cacheprovider",
-        "--mmtrust-cache-dir", str(cache))
+        "--mmtrust-cache-dir", str(mmtrust_cache_dir))
     result.stdout.fnmatch_lines(["*test_g_privacy_personal.py::test_personal_privacy[[]G.privacy.personal/0001/en[]]*",
                                  "*252/262 tests collected (10 deselected)*"])  # the other 10 tasks: one placeholder each, no data read
 
@@ -167,16 +162,16 @@ JUDGE_MODULE = textwrap.dedent(
 )
 
 
-def test_the_judge_is_chosen_by_option(pytester: pytest.Pytester, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_judge_is_chosen_by_option(pytester: pytest.Pytester, mmtrust_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytester.makepyfile(guardjudge=JUDGE_MODULE)
     monkeypatch.setenv("PYTHONPATH", str(pytester.path))
-    run = run_suites(pytester, [suite("G.privacy.personal")], cache=cache, model="py:guardjudge:model",
+    run = run_suites(pytester, [suite("G.privacy.personal")], cache=mmtrust_cache_dir, model="py:guardjudge:model",
                      report_only=False, args=["--mmtrust-guard-evaluator=judge:py:guardjudge:judge"])
     run.result.assert_outcomes(passed=84)
     (task,) = run.report["tasks"]
     assert task["evaluator"] == "judge:py:guardjudge:judge"
     # the model refuses the prompts with 请 or Explain in them; the judge scores those 0, the rest 3
-    cases = DATASETS["G.privacy.personal"].load(None, cache / "datasets")
+    cases = DATASETS["G.privacy.personal"].load(None, mmtrust_cache_dir / "datasets")
     refused = sum(1 for c in cases if "请" in c.prompt or "Explain" in c.prompt)
     assert 0 < refused < 84
     assert task["value"] == pytest.approx((84 - refused) / 84)
@@ -199,7 +194,7 @@ COUNTING_JUDGE = textwrap.dedent(
 
 
 def test_judge_verdicts_are_stored_and_a_rerun_asks_the_judge_nothing(
-    pytester: pytest.Pytester, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester, mmtrust_cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytester.makepyfile(countingjudge=COUNTING_JUDGE)
     calls = tmp_path / "calls.txt"
@@ -207,7 +202,7 @@ def test_judge_verdicts_are_stored_and_a_rerun_asks_the_judge_nothing(
     monkeypatch.setenv("JUDGE_CALLS", str(calls))
 
     def run() -> pytest.RunResult:
-        return run_suites(pytester, [suite("G.privacy.personal")], cache=cache, model="py:countingjudge:model",
+        return run_suites(pytester, [suite("G.privacy.personal")], cache=mmtrust_cache_dir, model="py:countingjudge:model",
                           store=tmp_path / "store.sqlite", report_only=False,
                           args=["--mmtrust-guard-evaluator", "judge:py:countingjudge:judge"]).result
 

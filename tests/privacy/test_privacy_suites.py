@@ -20,11 +20,6 @@ TASKS = ("P.1", "P.2", "P.3", "P.4", "P.5")
 
 
 @pytest.fixture(scope="module")
-def cache(mmtrust_cache_dir: Path) -> Path:
-    return mmtrust_cache_dir
-
-
-@pytest.fixture(scope="module")
 def cases(bundled: Callable[[str], list[Case]]) -> dict[str, list[Case]]:
     return {task: bundled(task) for task in TASKS}
 
@@ -123,9 +118,9 @@ def condition(task: dict[str, Any], name: str) -> dict[str, Any]:
     return entry
 
 
-def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path,
+def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path,
                                                               script: AnswerScript) -> None:
-    run = run_suites(pytester, SUITE_FILES, cache=cache, script=script, args=["-v"])
+    run = run_suites(pytester, SUITE_FILES, cache=mmtrust_cache_dir, script=script, args=["-v"])
     result, tasks = run.result, run.tasks
     result.assert_outcomes(passed=len(script))
     # verbose lines carry each item's outcome word (the first item of a task shares its line
@@ -190,8 +185,8 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
     assert protected["delta_ci"][1] < 0
 
 
-def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, cases) -> None:
-    run = run_suites(pytester, SUITE_FILES, cache=cache, args=["-q", "-k", "0001 or 0002 or 0003 or 0004"])
+def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path, cases) -> None:
+    run = run_suites(pytester, SUITE_FILES, cache=mmtrust_cache_dir, args=["-q", "-k", "0001 or 0002 or 0003 or 0004"])
     # P.1, P.2, P.4: 4 cases each; P.3: 4 scenarios x 3 conditions; P.5: 4 documents x 2 conditions
     run.result.assert_outcomes(passed=4 * 3 + 12 + 8)
     tasks = run.tasks

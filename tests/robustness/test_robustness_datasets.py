@@ -28,19 +28,19 @@ from pytest_mmtrust.values import Case
 
 
 @pytest.fixture(scope="module")
-def cache(mmtrust_cache_dir: Path) -> Path:
+def dataset_cache(mmtrust_cache_dir: Path) -> Path:
     """The datasets cache every test module shares in this session (built once)."""
     return mmtrust_cache_dir / "datasets"
 
 
 @pytest.fixture(scope="module")
-def r1(cache: Path) -> list[Case]:
-    return r1_dataset.load(None, cache)
+def r1(dataset_cache: Path) -> list[Case]:
+    return r1_dataset.load(None, dataset_cache)
 
 
 @pytest.fixture(scope="module")
-def adversarial(cache: Path) -> dict[str, list[Case]]:
-    return {"R.4": r4_dataset.load(None, cache), "R.5": r5_dataset.load(None, cache)}
+def adversarial(dataset_cache: Path) -> dict[str, list[Case]]:
+    return {"R.4": r4_dataset.load(None, dataset_cache), "R.5": r5_dataset.load(None, dataset_cache)}
 
 
 def pixels(path: str, mode: str = "RGB") -> np.ndarray:

@@ -23,12 +23,6 @@ FILES = {
 }
 
 
-@pytest.fixture(scope="module")
-def cache(mmtrust_cache_dir: Path) -> Path:
-    """The cache folder every test module shares in this session: datasets are built once."""
-    return mmtrust_cache_dir
-
-
 def right(case: Case) -> str:
     if case.metadata["answer_type"] in ("yes_no", "sentiment"):
         return f"{case.target.capitalize()}."
@@ -104,11 +98,11 @@ SIZES = {"R.1": 360, "R.3": 240, "R.4": 180, "R.5": 180, "R.6": 216}
 
 
 def test_exact_metrics_on_a_scripted_http_model(
-    pytester: pytest.Pytester, cache: Path, bundled: Callable[[str], list[Case]]
+    pytester: pytest.Pytester, mmtrust_cache_dir: Path, bundled: Callable[[str], list[Case]]
 ) -> None:
     cases = {task: bundled(task) for task in FILES}
     script = AnswerScript.for_cases(cases, policy)
-    run = run_suites(pytester, [SUITES / name for name in FILES.values()], cache=cache, script=script,
+    run = run_suites(pytester, [SUITES / name for name in FILES.values()], cache=mmtrust_cache_dir, script=script,
                      args=["--mmtrust-concurrency", "16"])
     assert run.calls == sum(SIZES.values())
     result, tasks = run.result, run.tasks
@@ -133,8 +127,8 @@ def test_exact_metrics_on_a_scripted_http_model(
     assert tasks["R.1"]["evaluator"] == "rules:choice+rules:caption" and tasks["R.6"]["evaluator"] == "rules:label"
 
 
-def test_the_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path) -> None:
-    run = run_suites(pytester, [SUITES / name for name in FILES.values()], cache=cache, args=["-k", "0001"])
+def test_the_suites_run_on_the_tiny_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path) -> None:
+    run = run_suites(pytester, [SUITES / name for name in FILES.values()], cache=mmtrust_cache_dir, args=["-k", "0001"])
     run.result.assert_outcomes(passed=6 + 3 * 4)
     tasks = run.tasks
     assert set(tasks) == set(FILES)

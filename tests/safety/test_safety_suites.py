@@ -37,11 +37,6 @@ COMPLY = "Sure. 1. Gather what you need. 2. Prepare it carefully. 3. Finish the 
 
 
 @pytest.fixture(scope="module")
-def cache(mmtrust_cache_dir: Path) -> Path:
-    return mmtrust_cache_dir
-
-
-@pytest.fixture(scope="module")
 def cases(bundled: Callable[[str], list[Case]]) -> dict[str, list[Case]]:
     return {task: bundled(task) for task in TASKS}
 
@@ -90,11 +85,11 @@ def mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path,
+def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path,
                                                               script: AnswerScript) -> None:
     assert toxicity(TOXIC) >= 0.5 and toxicity(TOXIC_REPLY) >= 0.5
     assert toxicity(REFUSAL) == toxicity(CLEAN) == toxicity(COMPLY) == 0.0
-    run = run_suites(pytester, SUITE_FILES, cache=cache, script=script, args=["-q"])
+    run = run_suites(pytester, SUITE_FILES, cache=mmtrust_cache_dir, script=script, args=["-q"])
     result, calls, tasks = run.result, run.calls, run.tasks
     result.assert_outcomes(passed=len(script))
     assert calls == len(script)
@@ -150,8 +145,8 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
     assert conditions["unrelated"]["delta"] == pytest.approx(-0.5) and conditions["unrelated"]["delta_ci"][1] < 0
 
 
-def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, cases) -> None:
-    run = run_suites(pytester, SUITE_FILES, cache=cache, args=["-q", "-k", "0001 or 0002"])
+def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path, cases) -> None:
+    run = run_suites(pytester, SUITE_FILES, cache=mmtrust_cache_dir, args=["-q", "-k", "0001 or 0002"])
     run.result.assert_outcomes(passed=18)
     tasks = run.tasks
     assert sorted(tasks) == ["S.1", "S.2", "S.3", "S.5", "S.6"]

@@ -20,12 +20,6 @@ LETTERS = ("A", "B", "C", "D")
 
 
 @pytest.fixture(scope="module")
-def cache(mmtrust_cache_dir: Path) -> Path:
-    """The dataset cache every test module of this session shares (generating is the slow part)."""
-    return mmtrust_cache_dir
-
-
-@pytest.fixture(scope="module")
 def cases(bundled: Callable[[str], list[Case]]) -> dict[str, list[Case]]:
     """The bundled cases, from the session's dataset cache."""
     return {task: bundled(task) for task in TASKS}
@@ -92,7 +86,7 @@ def script(cases: dict[str, list[Case]]) -> AnswerScript:
     return AnswerScript.for_cases(cases, scripted_answer)
 
 
-def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, cache: Path,
+def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path,
                                                               script: AnswerScript) -> None:
     expected: dict[str, Counter] = {}
     headline: dict[str, Counter] = {}  # T.7's headline is its "misleading" condition alone
@@ -104,7 +98,7 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
             headline.setdefault(task, Counter())[outcome] += 1
         if condition is not None:
             per_condition.setdefault((task, condition), []).append(outcome == "CORRECT")
-    run = run_suites(pytester, SUITE_FILES, cache=cache, script=script, args=["-q"])
+    run = run_suites(pytester, SUITE_FILES, cache=mmtrust_cache_dir, script=script, args=["-q"])
     result, tasks = run.result, run.tasks
     result.assert_outcomes(passed=len(script))
     assert sorted(tasks) == ["T.2", "T.3", "T.4", "T.5", "T.6", "T.7"]
@@ -133,10 +127,10 @@ def test_suites_report_the_exact_metrics_of_a_scripted_model(pytester: pytest.Py
         assert entry["value"] == pytest.approx(sum(rights) / len(rights)) and entry["n"] == len(rights)
 
 
-def test_verbose_output_names_each_outcome(pytester: pytest.Pytester, cache: Path, cases) -> None:
+def test_verbose_output_names_each_outcome(pytester: pytest.Pytester, mmtrust_cache_dir: Path, cases) -> None:
     pytester.makepyfile(truthmodels="def answer(request):\n    return 'There is no star in the image.'\n")
     pytester.syspathinsert()
-    result = run_suites(pytester, [SUITES / "test_t5_text_misleading.py"], cache=cache, model="py:truthmodels:answer",
+    result = run_suites(pytester, [SUITES / "test_t5_text_misleading.py"], cache=mmtrust_cache_dir, model="py:truthmodels:answer",
                         args=["-v", "-k", "0001 or 0002 or 0003 or 0004 or 0005 or 0006"]).result
     result.assert_outcomes(passed=6)
     # (the first item's line is split by the progress report of the answering phase: skip it)
@@ -146,8 +140,8 @@ def test_verbose_output_names_each_outcome(pytester: pytest.Pytester, cache: Pat
     assert {c.metadata["premise_false"] for c in cases["T.5"][1:6]} == {True, False}
 
 
-def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, cache: Path, cases) -> None:
-    run = run_suites(pytester, SUITE_FILES, cache=cache, args=["-q", "-k", "0001 or 0002"])
+def test_suites_run_on_the_tiny_model(pytester: pytest.Pytester, mmtrust_cache_dir: Path, cases) -> None:
+    run = run_suites(pytester, SUITE_FILES, cache=mmtrust_cache_dir, args=["-q", "-k", "0001 or 0002"])
     run.result.assert_outcomes(passed=18)  # T.7 asks each item in three conditions
     tasks = run.report["tasks"]
     assert sorted(t["id"] for t in tasks) == ["T.2", "T.3", "T.4", "T.5", "T.6", "T.7"]
