@@ -141,6 +141,8 @@ class RequestStream:
                     group.errors += not answer.ok
                 elif state in ("queued", "claimed"):
                     group.unsent += 1
+                elif state == "flight":  # another group's call for the same question is out: it
+                    group.in_flight += 1  # counts here too, as its answer will (_publish_locked)
             if self.runner.stop_reason is not None:
                 self._drain_locked()
             if self._queue:
@@ -177,7 +179,7 @@ class RequestStream:
         if group is None:
             return
         with self._lock:
-            while (group.unsent or (group.in_flight and not self._queue)) and self.runner.stop_reason is None \
+            while (group.unsent > 0 or (group.in_flight > 0 and not self._queue)) and self.runner.stop_reason is None \
                     and not self._closing:
                 self._answered.wait(PROGRESS_EVERY_S)
                 if on_progress is not None:

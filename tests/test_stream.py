@@ -210,3 +210,31 @@ def test_a_tasks_first_item_waits_until_its_requests_are_sent_and_for_the_last_t
     last = stream.group("B")
     assert last is not None and last.in_flight == 0 and last.sent == 5
     stream.close()
+
+
+def test_a_request_shared_with_a_task_whose_call_is_in_flight_is_waited_for_not_forever() -> None:
+    """Two tasks can ask the very same question (same prompt and image: one store key). When the
+    second task is queued while the first task's call for that key is out, the second task counts
+    it as in flight, and its wait ends when the answer lands. (It used to count the answer
+    without the call: in flight -1, and the task's first item waited for ever.)"""
+    model = GatedModel(held=["shared"])
+    stream = RequestStream(ResponseRunner(model, MemoryStore(), concurrency=4))
+    stream.add("A", {"shared": Request(text="shared"), **group("a", 2)})
+    assert model.arrived.wait(10)  # A's call for the shared key is in flight
+    counts = stream.add("B", {"shared": Request(text="shared"), **group("b", 2)})
+    assert counts.in_flight == 1 and counts.unsent == 2
+    done = threading.Event()
+
+    def wait_for_b() -> None:
+        stream.wait_sent("B")
+        done.set()
+
+    waiter = threading.Thread(target=wait_for_b, daemon=True)
+    waiter.start()
+    model.release.set()
+    assert done.wait(10), f"B's wait never ended: {stream.group('B')}"
+    b = stream.group("B")
+    assert b is not None and (b.in_flight, b.unsent, b.sent + b.cached + b.errors) == (0, 0, 3)
+    assert stream.answer("shared").text == "echo:shared"
+    assert model.asked.count("shared") == 1
+    stream.close()
