@@ -26,6 +26,20 @@ import scipy.stats  # noqa: E402,F401
 
 pytest_plugins = ["pytester"]
 
+#: A test that hangs (a deadlock) fails after this long with every thread's stack, instead of
+#: holding CI until it is killed. Set on this folder's tests only, not as an ini option in
+#: pyproject.toml: that would also time out a user's ``pytest suites`` run in this checkout,
+#: whose items may wait far longer than this for a slow API.
+TEST_TIMEOUT_S = 900
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("timeout"):  # pytest-timeout, from the [test] extra
+        return
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
+
 
 
 @pytest.fixture(scope="session")
