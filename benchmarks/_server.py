@@ -10,13 +10,15 @@ the way a hosted API's tail mostly comes from queueing and busy replicas, so the
 sent again is usually fast; ``--tail-per prompt`` makes it a property of the prompt instead
 (:func:`tail_prompt`: every attempt of that prompt is slow, like a long generation). It runs
 until its standard input closes, then writes how often it received each prompt to ``--counts``
-as JSON.
+as JSON, and when (``time.monotonic()``, one clock for every process on the machine) each
+call of each prompt arrived beside it (``*.arrivals.json``).
 
 Used through :class:`BenchServer`::
 
     with BenchServer(delay_ms=200) as server:
         ...  # server.base_url
     server.counts  # {"q0": 1, "q1": 1, ...}
+    server.arrivals  # {"q0": [12.5], ...}: when each call of each prompt arrived
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class BenchServer:
         if two_in_three:
             self.args.append("--two-in-three")
         self.counts: Counter[str] = Counter()
+        self.arrivals: dict[str, list[float]] = {}
         self.base_url = ""
 
     def __enter__(self) -> "BenchServer":
@@ -72,6 +75,9 @@ class BenchServer:
         self._process.wait(timeout=60)
         if self._counts_file.exists():
             self.counts = Counter(json.loads(self._counts_file.read_text()))
+        arrivals_file = self._counts_file.with_suffix(".arrivals.json")
+        if arrivals_file.exists():
+            self.arrivals = json.loads(arrivals_file.read_text())
 
     def received(self) -> int:
         return sum(self.counts.values())
@@ -98,6 +104,7 @@ def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Pa
     from pytest_mmtrust.testing.openai_server import ChatCall, ScriptedOpenAIServer
 
     counts: Counter[str] = Counter()
+    arrivals: dict[str, list[float]] = {}
     lock = threading.Lock()
     gate = threading.BoundedSemaphore(slots) if slots else None
 
@@ -105,6 +112,7 @@ def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Pa
         with lock:
             counts[call.text] += 1
             attempt = counts[call.text]
+            arrivals.setdefault(call.text, []).append(time.monotonic())
         if tail_per == "prompt":
             slow = tail_prompt(call.text, tail_every)
         else:
@@ -125,6 +133,7 @@ def serve(delay_s: float, slots: int | None, two_in_three: bool, counts_file: Pa
         print(server.base_url, flush=True)
         sys.stdin.read()  # until the benchmark closes our input
     counts_file.write_text(json.dumps(counts))
+    counts_file.with_suffix(".arrivals.json").write_text(json.dumps(arrivals))
 
 
 if __name__ == "__main__":

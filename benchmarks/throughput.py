@@ -12,6 +12,9 @@ cached rerun's item rate is printed beside it, and so is the plugin's request ma
 (:mod:`_stream_client`: the run-wide stream and the lean client, without pytest), and so is
 the rate at which plain pytest runs as many trivial tests (``pass``, the plugin left out): no
 run of N items in one pytest process can be faster than that, whatever its requests cost.
+Beside it, the plugin's requests as the server saw them: N over the time from the first to
+the last arrival of the pytest run's calls (the stream sends ahead of the items, on the same
+interpreter as them).
 
     python benchmarks/throughput.py                  # N=4000, C=32
     python benchmarks/throughput.py --n 1000
@@ -78,12 +81,15 @@ def main(argv: list[str] | None = None) -> str:
     raw_rate = n / raw_figures["wall_s"]
     stream_rate = n / stream["wall_s"]
     plugin_rate = n / plugin.items_s
+    plugin_calls = [times[1] for prompt, times in server.arrivals.items() if not prompt.startswith("s") and len(times) > 1]
+    sending_rate = n / (max(plugin_calls) - min(plugin_calls)) if len(plugin_calls) > 1 else float("nan")
     cpu_ms = (plugin.cpu_s - cached.cpu_s) / n * 1000
     line = result_line(
         "throughput",
         f"N={n} C={args.concurrency}, an instant server · raw aiohttp client {raw_rate:.0f} req/s "
         f"({raw_figures['cpu_s'] / n * 1000:.2f} ms CPU/request) · the plugin's stream alone {stream_rate:.0f} req/s "
         f"({stream['cpu_s'] / n * 1000:.2f} ms CPU/request, {stream_rate / raw_rate:.2f}x) · plugin {plugin_rate:.0f} req/s "
+        f"(its calls reached the server at {sending_rate:.0f}/s, {sending_rate / raw_rate:.2f}x the raw client) "
         f"(run {plugin.cpu_s:.1f}s CPU, cached rerun {cached.cpu_s:.1f}s; pytest runs the same items from the "
         f"store at {n / cached.items_s:.0f}/s, {n} trivial tests at {n / bare.items_s:.0f}/s = "
         f"{n / bare.items_s / raw_rate:.2f}x the raw client; the plugin's CPU per cached item beyond pytest's "
