@@ -198,12 +198,17 @@ def _bootstrap(
     plan = _resampling_plan(samples, statistic, paired)
     if plan is None:
         return None
-    data, vectorized = plan
-    for bca in (True, False):
-        with np.errstate(all="ignore"):
-            found = _bootstrap_interval(data, vectorized, bca)
-        if found is not None and math.isfinite(found[0]) and math.isfinite(found[1]):
-            return (min(found[0], estimate), max(found[1], estimate))
+    data, resampled_statistic = plan
+    alpha = (1 - 0.95) / 2
+    with np.errstate(all="ignore"):
+        distribution = _bootstrap_distribution(data, resampled_statistic)
+        bca = _bca_levels(data, resampled_statistic, distribution, alpha)
+        for levels in (bca, (alpha, 1 - alpha)):  # the percentile interval when BCa degenerates
+            if levels is None:
+                continue
+            low, high = (float(v) for v in np.quantile(distribution, levels))
+            if math.isfinite(low) and math.isfinite(high):
+                return (min(low, estimate), max(high, estimate))
     return None
 
 
@@ -231,28 +236,22 @@ def _resampling_plan(
     return [np.arange(n)], by_index
 
 
-def _bootstrap_interval(data: list[np.ndarray], statistic: Callable[..., Any], bca: bool) -> tuple[float, float] | None:
-    """One method's 95% interval (Efron & Tibshirani 1993, 14.3 and eq. 14.15 for BCa)."""
+def _bootstrap_distribution(data: list[np.ndarray], statistic: Callable[..., Any]) -> np.ndarray:
+    """The statistic over BOOTSTRAP_RESAMPLES resamples of every sample, drawn with the fixed
+    seed in scipy's order (one (resamples × n) index draw per sample, in turn); BCa and the
+    percentile interval both read their quantiles from it (Efron & Tibshirani 1993, 14.3)."""
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     resampled = [sample[..., rng.integers(0, sample.shape[-1], (BOOTSTRAP_RESAMPLES, sample.shape[-1]))]
                  for sample in data]
-    distribution = np.asarray(statistic(*resampled, axis=-1), dtype=float)
-    alpha = (1 - 0.95) / 2
-    if bca:
-        levels = _bca_levels(data, statistic, distribution, alpha)
-        if levels is None:
-            return None
-    else:
-        levels = (alpha, 1 - alpha)
-    low, high = np.quantile(distribution, levels)
-    return float(low), float(high)
+    return np.asarray(statistic(*resampled, axis=-1), dtype=float)
 
 
 def _bca_levels(
     data: list[np.ndarray], statistic: Callable[..., Any], distribution: np.ndarray, alpha: float
 ) -> tuple[float, float] | None:
-    """BCa's adjusted quantile levels: bias correction z0 from where the estimate falls in the
-    bootstrap distribution (ties counted half), acceleration from the jackknife of every sample."""
+    """BCa's adjusted quantile levels (Efron & Tibshirani 1993, eq. 14.15): bias correction z0
+    from where the estimate falls in the bootstrap distribution (ties counted half),
+    acceleration from the jackknife of every sample; None where they degenerate."""
     theta = float(statistic(*data, axis=-1))
     below = int(np.count_nonzero(distribution < theta)) + int(np.count_nonzero(distribution <= theta))
     z0 = _normal_quantile(below / (2 * distribution.size))

@@ -108,4 +108,8 @@ def test_the_bootstrap_does_not_import_scipy_stats():
             "print('scipy.stats' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_standard_normal_it_uses_gives_the_projects_z95() -> None:
     assert intervals._STANDARD_NORMAL.inv_cdf(0.975) == pytest.approx(intervals.Z95, abs=1e-12)
+    assert intervals._normal_quantile(0.0) == -math.inf and intervals._normal_quantile(1.0) == math.inf
