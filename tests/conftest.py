@@ -41,7 +41,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
 
 
-
 @pytest.fixture(scope="session")
 def mmtrust_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One dataset and tiny-model cache for the whole test session (see pytest_mmtrust.testing.cache)."""
