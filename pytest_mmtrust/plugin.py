@@ -37,6 +37,7 @@ from .controller import RunController
 from .errors import MMTrustError, ModelError, RunStopped
 from .gate_checks import GateCheck, check_gates
 from .gates import read_baseline
+from .heap import freeze_at_exit
 from .hedging import hedge_note
 from .markers import item_markers, run_markers, task_markers
 from .metrics import Metric
@@ -503,8 +504,12 @@ class MMTrustPlugin:
                        "identity": self.session.identity, "hedges": self.session.hedges}
             self.config.workeroutput["mmtrust_tasks"] = json.dumps(payload)  # type: ignore[attr-defined]
             self.session.close()
+            if selected:
+                freeze_at_exit()
             return
         self.session.close()
+        if self.controller.has_tasks:
+            freeze_at_exit()  # the store is closed; see pytest_mmtrust.heap for why this is safe
         if not self.controller.has_tasks or self.config.option.collectonly or exitstatus == pytest.ExitCode.USAGE_ERROR:
             return
         if self.config.pluginmanager.hasplugin("dsession"):  # under xdist custom tasks' metrics are known only now
