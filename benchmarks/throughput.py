@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> str:
     raw_rate = n / raw_figures["wall_s"]
     stream_rate = n / stream["wall_s"]
     plugin_rate = n / plugin.items_s
+    # each t… prompt was asked first by the raw client, then by the plugin's run (the stream
+    # client's prompts start with "s"): the second arrival is the plugin's call
     plugin_calls = [times[1] for prompt, times in server.arrivals.items() if not prompt.startswith("s") and len(times) > 1]
     sending_rate = n / (max(plugin_calls) - min(plugin_calls)) if len(plugin_calls) > 1 else float("nan")
     cpu_ms = (plugin.cpu_s - cached.cpu_s) / n * 1000

@@ -508,9 +508,10 @@ class MMTrustPlugin:
                 freeze_at_exit()
             return
         self.session.close()
-        if self.controller.has_tasks:
-            freeze_at_exit()  # the store is closed; see pytest_mmtrust.heap for why this is safe
-        if not self.controller.has_tasks or self.config.option.collectonly or exitstatus == pytest.ExitCode.USAGE_ERROR:
+        if not self.controller.has_tasks:
+            return
+        freeze_at_exit()  # the store is closed; see pytest_mmtrust.heap for why this is safe
+        if self.config.option.collectonly or exitstatus == pytest.ExitCode.USAGE_ERROR:
             return
         if self.config.pluginmanager.hasplugin("dsession"):  # under xdist custom tasks' metrics are known only now
             task_meta = self.controller.task_meta

@@ -44,18 +44,13 @@ def test_a_benchmark_run_leaves_its_heap_to_the_operating_system_at_exit(
     pytester: pytest.Pytester, tmp_path: Path, exit_log: Path
 ) -> None:
     pytester.makepyfile(test_toy=suite_source(5))
-    store = tmp_path / "store.sqlite"
-    result = pytester.runpytest_subprocess(
-        "-p", "pytest_mmtrust.plugin", "--mmtrust-model=py:instantmodel:ok",
-        f"--mmtrust-cache-dir={tmp_path / 'cache'}", f"--mmtrust-store={store}", "-p", "no:cacheprovider",
-    )
+    args = ["-p", "pytest_mmtrust.plugin", "--mmtrust-model=py:instantmodel:ok", f"--mmtrust-cache-dir={tmp_path / 'cache'}",
+            f"--mmtrust-store={tmp_path / 'store.sqlite'}", "-p", "no:cacheprovider"]
+    result = pytester.runpytest_subprocess(*args)
     result.assert_outcomes(passed=5)
     assert json.loads(exit_log.read_text()) is True
     # everything the run stored was committed before the exit: a rerun finds all five answers
-    rerun = pytester.runpytest_subprocess(
-        "-p", "pytest_mmtrust.plugin", "--mmtrust-model=py:instantmodel:ok",
-        f"--mmtrust-cache-dir={tmp_path / 'cache'}", f"--mmtrust-store={store}", "-p", "no:cacheprovider",
-    )
+    rerun = pytester.runpytest_subprocess(*args)
     rerun.assert_outcomes(passed=5)
     rerun.stdout.fnmatch_lines(["*5 cached*0 sent*"])
 
